@@ -1,0 +1,65 @@
+/**
+ * The one error class of the driver layer. `code` is stable (never renamed once shipped);
+ * `detail` carries typed, secret-free context; `cause` keeps the underlying error for logs.
+ * Services wrap a DriverError in an AppError; it never reaches a client raw.
+ */
+export const DRIVER_ERROR_CODES = {
+  // HSM (PKCS#11)
+  HSM_MODULE_LOAD_FAILED: 'the PKCS#11 module could not be loaded',
+  HSM_TOKEN_NOT_FOUND: 'no token with the configured label',
+  HSM_TOKEN_AMBIGUOUS: 'more than one token has the configured label',
+  HSM_PIN_INCORRECT: 'the HSM rejected the PIN',
+  HSM_PIN_LOCKED: 'the HSM PIN is locked',
+  HSM_NOT_LOGGED_IN: 'the session is not logged in',
+  HSM_SESSION_INVALID: 'the HSM session is no longer valid',
+  HSM_DEVICE_REMOVED: 'the token was removed',
+  HSM_DEVICE_ERROR: 'the HSM reported a device error',
+  HSM_KEY_NOT_FOUND: 'no key with that label or id',
+  HSM_MECHANISM_INVALID: 'the HSM does not support the mechanism',
+  HSM_OPERATION_FAILED: 'the HSM refused the operation',
+  HSM_CLOSED: 'the HSM driver is closed',
+  // SED (sedutil-cli / Opal)
+  SED_AUTH_FAILED: 'the drive rejected the credential',
+  SED_LOCKED_OUT: 'the drive locked the authority out after too many failures',
+  SED_SP_BUSY: 'the drive is busy with another session',
+  SED_NOT_SUPPORTED: 'the drive does not support the operation',
+  SED_COMMAND_FAILED: 'sedutil-cli reported a failure',
+  SED_IDENTITY_MISMATCH: 'the drive at that path is not the expected drive',
+  SED_TIMEOUT: 'sedutil-cli did not finish in time',
+  // SCSI / tape / library
+  SCSI_CHECK_CONDITION: 'the device returned CHECK CONDITION',
+  SCSI_TRANSPORT_FAILED: 'the SCSI transport failed',
+  SCSI_TIMEOUT: 'the SCSI command timed out',
+  SCSI_DECODE_FAILED: 'the device returned data that could not be decoded',
+  SCSI_IDENTITY_MISMATCH: 'the device at that path is not the expected device',
+  // Generic
+  DRIVER_NOT_AVAILABLE: 'no driver is configured for this device class',
+} as const;
+
+export type DriverErrorCode = keyof typeof DRIVER_ERROR_CODES;
+
+export interface DriverErrorOptions {
+  /** Secret-free context: never a key, PIN or password. */
+  detail?: Record<string, unknown>;
+  cause?: unknown;
+  /** True when the same call may succeed if tried again unchanged. */
+  retryable?: boolean;
+}
+
+export class DriverError extends Error {
+  override readonly name = 'DriverError';
+  readonly code: DriverErrorCode;
+  readonly detail: Record<string, unknown>;
+  readonly retryable: boolean;
+
+  constructor(code: DriverErrorCode, message?: string, opts: DriverErrorOptions = {}) {
+    super(message ?? DRIVER_ERROR_CODES[code], opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.code = code;
+    this.detail = opts.detail ?? {};
+    this.retryable = opts.retryable ?? false;
+  }
+}
+
+export function isDriverError(err: unknown, code?: DriverErrorCode): err is DriverError {
+  return err instanceof DriverError && (code === undefined || err.code === code);
+}

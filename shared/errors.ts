@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/**
+ * Every error code the API can return. Codes are stable: once shipped they never change
+ * meaning or disappear; add new ones instead. The HTTP status for each lives on the server
+ * (`server/http/error-status.ts`), the human text for each in `docs/errors.md`.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'BODY_NOT_JSON',
+  'BODY_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'ROUTE_NOT_FOUND',
+  'AUTH_REQUIRED',
+  'AUTH_INVALID_CREDENTIALS',
+  'AUTH_RATE_LIMITED',
+  'AUTH_CSRF_FAILED',
+  'AUTH_FORBIDDEN',
+  'AUTH_PASSWORD_CHANGE_REQUIRED',
+  'AUTH_PASSWORD_WEAK',
+  'USER_EXISTS',
+  'USER_NOT_FOUND',
+  'USER_LAST_ADMIN',
+  'TOKEN_NOT_FOUND',
+  'CONFIG_INVALID',
+  'DEVICE_NOT_FOUND',
+  'INTERNAL_ERROR',
+  'SERVICE_UNAVAILABLE',
+] as const;
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+/** A stable, machine-readable error code. */
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** The one error body every failing API call returns. */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: ErrorCodeSchema,
+    message: z.string(),
+    requestId: z.string().optional(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { AuditEvent } from '../schemas/audit.ts';
+import type { ErrorBody } from '../errors.ts';
+
+/** Rooms a client may join. Each room names the role set allowed in `server/socket/rooms.ts`. */
+export const RoomSchema = z.union([
+  z.literal('fleet'),
+  z.literal('audit'),
+  z.string().regex(/^device:[A-Za-z0-9._:-]{1,100}$/),
+  z.string().regex(/^job:[A-Za-z0-9-]{1,64}$/),
+]);
+export type Room = z.infer<typeof RoomSchema>;
+
+export const RoomRequestSchema = z.strictObject({ room: RoomSchema });
+
+/** Acknowledgement envelope for every client → server event. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody['error'] };
+
+/** Server → client events: past-tense facts. */
+export interface ServerToClientEvents {
+  'audit:appended': (event: AuditEvent) => void;
+  'device:updated': (device: { id: string; [key: string]: unknown }) => void;
+  'job:progress': (progress: { id: string; done: number; total: number; state: string }) => void;
+  /** The session ended (logout, expiry, revocation); the client should return to login. */
+  'session:ended': (info: { reason: string }) => void;
+}
+
+/** Client → server events: imperatives, every payload zod-parsed on arrival. */
+export interface ClientToServerEvents {
+  'room:join': (payload: unknown, ack: (result: Ack<{ room: Room }>) => void) => void;
+  'room:leave': (payload: unknown, ack: (result: Ack<{ room: Room }>) => void) => void;
+}
