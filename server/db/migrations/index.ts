@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from '../dialect.ts';
+import { initialMigration } from './0001-initial.ts';
+
+/**
+ * Migrations are TypeScript objects listed here in order, not files found at run time, so
+ * the set that runs is exactly the set that was reviewed. Names sort in order; never rename.
+ */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '0001-initial': initialMigration(dialect),
+  };
+  return { getMigrations: () => Promise.resolve(migrations) };
+}

@@ -1,0 +1,16 @@
+import { EventEmitter } from 'node:events';
+import type { AuditEvent } from '../../shared/schemas/audit.ts';
+
+/**
+ * Domain events: facts the services publish after a commit. The socket layer forwards them
+ * to rooms; services never know socket.io exists.
+ */
+export interface DomainEventMap {
+  'audit:appended': [event: AuditEvent];
+  /** Sessions ended by logout, password change, disable or expiry (id hashes, not tokens). */
+  'sessions:ended': [info: { sessionIdHashes: string[]; reason: string }];
+  'device:updated': [device: { id: string; [key: string]: unknown }];
+  'job:progress': [progress: { id: string; done: number; total: number; state: string }];
+}
+
+export class DomainEvents extends EventEmitter<DomainEventMap> {}

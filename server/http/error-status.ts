@@ -1,0 +1,25 @@
+import type { ErrorCode } from '../../shared/errors.ts';
+
+/** The one table from error code to HTTP status. Every code has an entry (the type enforces it). */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  BODY_NOT_JSON: 400,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  ROUTE_NOT_FOUND: 404,
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID_CREDENTIALS: 401,
+  AUTH_RATE_LIMITED: 429,
+  AUTH_CSRF_FAILED: 403,
+  AUTH_FORBIDDEN: 403,
+  AUTH_PASSWORD_CHANGE_REQUIRED: 403,
+  AUTH_PASSWORD_WEAK: 400,
+  USER_EXISTS: 409,
+  USER_NOT_FOUND: 404,
+  USER_LAST_ADMIN: 409,
+  TOKEN_NOT_FOUND: 404,
+  CONFIG_INVALID: 500,
+  DEVICE_NOT_FOUND: 404,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+};

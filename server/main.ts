@@ -1,0 +1,104 @@
+/**
+ * The composition root: the only file that reads the environment. It loads the config,
+ * opens the database, builds drivers, services and the app, and listens.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createApp } from './app.ts';
+import { buildServices } from './compose.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openStore } from './db/store.ts';
+import { PasswordSchema } from '../shared/schemas/auth.ts';
+import { createLogger } from './platform/logger.ts';
+import { DeviceRegistry } from './registry/device-registry.ts';
+
+const SESSION_SWEEP_MS = 10 * 60_000;
+
+function readConfig(): { config: Config; adminPassword: string | undefined } {
+  try {
+    const config = loadConfig(process.env);
+    const adminPassword = process.env.LOCKWARDEN_ADMIN_PASSWORD || undefined;
+    if (adminPassword !== undefined && !PasswordSchema.safeParse(adminPassword).success) {
+      throw new ConfigError(
+        'Invalid configuration, nothing was started:\n  LOCKWARDEN_ADMIN_PASSWORD = (hidden): at least 12 characters',
+      );
+    }
+    return { config, adminPassword };
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+function printOneTimePassword(password: string): void {
+  const line = '='.repeat(72);
+  process.stdout.write(
+    `\n${line}\n  First start: created the account "admin" with this one-time password:\n\n` +
+      `      ${password}\n\n  It is shown only now. You must change it at first login.\n${line}\n\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  const { config, adminPassword } = readConfig();
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const logger = createLogger({ level: config.logLevel });
+
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: path.join(config.dataDir, 'lockwarden.db'),
+  });
+  const registry = new DeviceRegistry(config);
+  registry.addReadinessCheck({ name: 'database', check: () => store.ping() });
+
+  const services = buildServices({ config, store });
+  const created = await services.users.ensureInitialAdmin(adminPassword);
+  if (created?.oneTimePassword) printOneTimePassword(created.oneTimePassword);
+
+  const { httpServer, io } = createApp({ config, logger, store, registry, services });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info({ port, dialect: store.dialect, dataDir: config.dataDir, scenario: config.scenario }, 'started');
+  process.stdout.write(`Lockwarden is listening on http://${host}:${port}\n`);
+
+  const sweep = setInterval(() => {
+    const now = new Date();
+    const idleCutoff = new Date(now.getTime() - config.session.idleTimeoutMinutes * 60_000);
+    store.sessions
+      .deleteExpired(now.toISOString(), idleCutoff.toISOString())
+      .catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
+  }, SESSION_SWEEP_MS);
+  sweep.unref();
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    clearInterval(sweep);
+    void io
+      .close()
+      .then(() => registry.close())
+      .then(() => store.close())
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'error while stopping');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Lockwarden failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (err instanceof Error && err.cause) process.stderr.write(`  cause: ${String(err.cause)}\n`);
+  process.exit(1);
+});

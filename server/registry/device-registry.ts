@@ -1,0 +1,60 @@
+import type { DeviceClass, FleetSummary } from '../../shared/schemas/fleet.ts';
+import type { Config } from '../config.ts';
+import { getScenario, type Scenario } from '../../hardware-sims/scenarios/index.ts';
+
+/** A health probe the readiness endpoint runs (database, HSM, …). */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/**
+ * The one place that turns configuration into driver implementations, real or simulated
+ * (ARCHITECTURE.md §2). Device classes whose driver has not been built yet report
+ * `available: false` rather than pretending to have devices.
+ */
+export class DeviceRegistry {
+  readonly scenario: Scenario | null;
+  private readonly checks: ReadinessCheck[] = [];
+  private readonly closers: (() => Promise<void>)[] = [];
+
+  constructor(private readonly config: Config) {
+    this.scenario = config.scenario === 'none' ? null : getScenario(config.scenario);
+  }
+
+  addReadinessCheck(check: ReadinessCheck): void {
+    this.checks.push(check);
+  }
+
+  readinessChecks(): readonly ReadinessCheck[] {
+    return this.checks;
+  }
+
+  onClose(fn: () => Promise<void>): void {
+    this.closers.push(fn);
+  }
+
+  private kind(deviceClass: DeviceClass): 'sim' | 'real' {
+    const d = this.config.drivers;
+    if (deviceClass === 'hsm') return d.hsm.kind === 'softhsm' ? 'sim' : 'real';
+    if (deviceClass === 'sed') return d.sed.kind;
+    return d.tape.kind;
+  }
+
+  summary(): FleetSummary {
+    const classes: DeviceClass[] = ['hsm', 'sed', 'tape-drive', 'tape-library'];
+    return {
+      scenario: this.scenario?.name ?? null,
+      classes: classes.map((deviceClass) => ({
+        deviceClass,
+        driverKind: this.kind(deviceClass),
+        available: false,
+        deviceCount: 0,
+      })),
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const fn of this.closers.reverse()) await fn();
+  }
+}
