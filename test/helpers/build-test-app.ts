@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import type { Role } from '../../shared/schemas/auth.ts';
+import { createApp } from '../../server/app.ts';
+import { buildServices } from '../../server/compose.ts';
+import { loadConfig } from '../../server/config.ts';
+import { openStore } from '../../server/db/store.ts';
+import { createLogger } from '../../server/platform/logger.ts';
+import { DeviceRegistry } from '../../server/registry/device-registry.ts';
+
+/** Cheap scrypt for tests: the real cost is exercised by the password-hasher test. */
+export const TEST_SCRYPT_COST = { N: 2 ** 10, r: 8, p: 1 };
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  databaseUrl?: string;
+  clientDistDir?: string;
+}
+
+/**
+ * The real app (real services, real SQLite or PostgreSQL store, real middleware) with its log
+ * captured in memory so that tests can search it for secrets.
+ */
+export async function buildTestApp(opts: TestAppOptions = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lw-app-'));
+  const config = loadConfig({
+    LOCKWARDEN_DATA_DIR: dir,
+    LOCKWARDEN_LOG_LEVEL: 'info',
+    LOCKWARDEN_SCENARIO: 'small-lab',
+    ...opts.env,
+  });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
+  const logger = createLogger({ level: 'debug' }, sink);
+  const store = await openStore({
+    databaseUrl: opts.databaseUrl,
+    sqlitePath: path.join(dir, 'lockwarden.db'),
+  });
+  const registry = new DeviceRegistry(config);
+  registry.addReadinessCheck({ name: 'database', check: () => store.ping() });
+  const services = buildServices({ config, store, scryptCost: TEST_SCRYPT_COST });
+  await services.users.ensureInitialAdmin(ADMIN_PASSWORD);
+  const built = createApp({
+    config,
+    logger,
+    store,
+    registry,
+    services,
+    clientDistDir: opts.clientDistDir ?? path.join(dir, 'no-client'),
+  });
+
+  /** Logs in with a cookie-keeping agent; returns it with the CSRF token. */
+  async function login(username = 'admin', password = ADMIN_PASSWORD) {
+    const agent = request.agent(built.app);
+    const res = await agent.post('/api/auth/login').send({ username, password }).expect(200);
+    return { agent, csrf: (res.body as { csrfToken: string }).csrfToken, body: res.body as Record<string, unknown> };
+  }
+
+  /** Creates a user with a role directly through the service, already past the password change. */
+  async function createUser(username: string, role: Role, password = `${username}-password-123`) {
+    const admin = await store.users.findByUsername('admin');
+    if (!admin) throw new Error('no admin');
+    const meta = { requestId: 'test', address: '127.0.0.1', userAgent: null };
+    const user = await services.users.create({ user: admin, via: 'session' }, { username, role, password }, meta);
+    await store.users.update(user.id, { mustChangePassword: false });
+    return { ...user, password };
+  }
+
+  async function close() {
+    built.io.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  return { ...built, config, store, services, registry, logs, dir, login, createUser, close };
+}
+
+export type TestApp = Awaited<ReturnType<typeof buildTestApp>>;
