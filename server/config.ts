@@ -22,9 +22,9 @@ export const ConfigSchema = z.strictObject({
   logLevel: LogLevelSchema.default('info'),
   scenario: z.enum(['small-lab', 'datacenter', 'none']).default('small-lab'),
   /** Set cookies with `Secure`: turn on whenever the console is reached over HTTPS. */
-  secureCookies: z.coerce.boolean().default(false),
+  secureCookies: z.boolean().default(false),
   /** Express `trust proxy`: only when a reverse proxy you control sets X-Forwarded-For. */
-  trustProxy: z.coerce.boolean().default(false),
+  trustProxy: z.boolean().default(false),
   bodyLimitBytes: z.coerce.number().int().min(1024).max(10_485_760).default(102_400),
   session: z
     .strictObject({
