@@ -7,9 +7,18 @@ import globals from 'globals';
 
 const serviceBans = {
   patterns: [
-    { group: ['express', 'socket.io', 'pkcs11js', 'koffi', 'serialport', 'kysely', 'pg', 'better-sqlite3'], message: 'Services see interfaces only (ARCHITECTURE.md §2).' },
-    { group: ['node:child_process', 'child_process'], message: 'Services never spawn processes; drivers do.' },
-    { group: ['**/http/**', '**/socket/**', '**/db/**'], message: 'Services never import the edges or the database.' },
+    {
+      group: ['express', 'socket.io', 'pkcs11js', 'koffi', 'serialport', 'kysely', 'pg', 'better-sqlite3'],
+      message: 'Services see interfaces only (ARCHITECTURE.md §2).',
+    },
+    {
+      group: ['node:child_process', 'child_process'],
+      message: 'Services never spawn processes; drivers do.',
+    },
+    {
+      group: ['**/http/**', '**/socket/**', '**/db/**'],
+      message: 'Services never import the edges or the database.',
+    },
   ],
 };
 
@@ -52,20 +61,60 @@ export default tseslint.config(
     files: ['client/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/hardware-sims/**'], message: 'The client imports shared/ only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/**', '**/hardware-sims/**'], message: 'The client imports shared/ only.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['shared/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/client/**', '**/hardware-sims/**', 'node:*'], message: 'shared/ is pure and runs in both Node and the browser.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/**', '**/client/**', '**/hardware-sims/**', 'node:*'],
+              message: 'shared/ is pure and runs in both Node and the browser.',
+            },
+          ],
+        },
+      ],
     },
   },
   { files: ['server/services/**'], rules: { 'no-restricted-imports': ['error', serviceBans] } },
   {
     files: ['server/drivers/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/services/**', '**/http/**', '**/socket/**', '**/db/**', '**/hardware-sims/**'], message: 'Drivers depend on shared/ and their own layer only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/services/**', '**/http/**', '**/socket/**', '**/db/**', '**/hardware-sims/**'],
+              message: 'Drivers depend on shared/ and their own layer only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests read loosely typed HTTP bodies (supertest's `any`) on purpose; they assert shapes.
+    files: ['test/**', 'client/src/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
   {

@@ -32,7 +32,10 @@ export interface AppDeps {
   clientDistDir?: string;
 }
 
-export const DEFAULT_CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
+export const DEFAULT_CLIENT_DIST = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../client/dist',
+);
 
 /** Builds the Express app, HTTP server and socket.io server, without listening. */
 export function createApp(deps: AppDeps): { app: Express; httpServer: HttpServer; io: LockwardenIo } {
@@ -69,9 +72,14 @@ export function createApp(deps: AppDeps): { app: Express; httpServer: HttpServer
   app.use(publicAuthRoutes(authDeps));
 
   // Everything below needs an authenticated principal.
-  app.get('/metrics', requireAuth(services.auth), allow('admin', 'auditor', 'operator', 'security-officer'), async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  app.get(
+    '/metrics',
+    requireAuth(services.auth),
+    allow('admin', 'auditor', 'operator', 'security-officer'),
+    async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    },
+  );
   app.use('/api', requireAuth(services.auth));
   app.use(authRoutes(authDeps));
   app.use(usersRoutes(services.users));

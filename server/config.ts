@@ -52,7 +52,11 @@ export const ConfigSchema = z.strictObject({
       sed: z.strictObject({ kind: z.enum(['sim', 'real']).default('sim') }).default({ kind: 'sim' }),
       tape: z.strictObject({ kind: z.enum(['sim', 'real']).default('sim') }).default({ kind: 'sim' }),
     })
-    .default({ hsm: { kind: 'softhsm', tokenLabel: 'lockwarden' }, sed: { kind: 'sim' }, tape: { kind: 'sim' } }),
+    .default({
+      hsm: { kind: 'softhsm', tokenLabel: 'lockwarden' },
+      sed: { kind: 'sim' },
+      tape: { kind: 'sim' },
+    }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -118,7 +122,10 @@ function envValue(dotted: string, raw: string): unknown {
  * Build the configuration from an optional JSON file (`LOCKWARDEN_CONFIG`) overlaid by the
  * environment. Throws ConfigError naming every bad key, where it came from and its value.
  */
-export function loadConfig(env: NodeJS.ProcessEnv, readFile = (p: string) => readFileSync(p, 'utf8')): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  readFile = (p: string) => readFileSync(p, 'utf8'),
+): Config {
   let fromFile: Record<string, unknown> = {};
   const origin = new Map<string, string>();
   const file = env.LOCKWARDEN_CONFIG;

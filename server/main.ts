@@ -65,7 +65,10 @@ async function main(): Promise<void> {
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.info({ port, dialect: store.dialect, dataDir: config.dataDir, scenario: config.scenario }, 'started');
+  logger.info(
+    { port, dialect: store.dialect, dataDir: config.dataDir, scenario: config.scenario },
+    'started',
+  );
   process.stdout.write(`Lockwarden is listening on http://${host}:${port}\n`);
 
   const sweep = setInterval(() => {
@@ -99,6 +102,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`Lockwarden failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  if (err instanceof Error && err.cause) process.stderr.write(`  cause: ${String(err.cause)}\n`);
+  if (err instanceof Error && err.cause instanceof Error)
+    process.stderr.write(`  cause: ${err.cause.message}\n`);
   process.exit(1);
 });

@@ -4,3 +4,4 @@ export * from './schemas/audit.ts';
 export * from './schemas/fleet.ts';
 export * from './socket/events.ts';
 export * from './api/routes.ts';
+export * from './schemas/keys.ts';

@@ -67,4 +67,96 @@ export interface DatabaseSchema {
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
   meta: MetaTable;
+  jobs: JobsTable;
+  key_domains: KeyDomainsTable;
+  kek_versions: KekVersionsTable;
+  managed_secrets: ManagedSecretsTable;
+  approvals: ApprovalsTable;
+  audit_seals: AuditSealsTable;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  state: string;
+  params: string;
+  cursor: string | null;
+  done: number;
+  total: number;
+  failed_items: number;
+  error_code: string | null;
+  error_message: string | null;
+  created_by: string;
+  created_at: string;
+  run_after: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+  owner: string | null;
+  heartbeat_at: string | null;
+  cancel_requested: number;
+}
+
+export interface KeyDomainsTable {
+  id: string;
+  description: string;
+  purpose: string;
+  rotation_period_days: number | null;
+  active_kek_version: number;
+  created_at: string;
+  updated_at: string;
+  last_rotated_at: string | null;
+}
+
+export interface KekVersionsTable {
+  domain_id: string;
+  version: number;
+  hsm_label: string;
+  state: string;
+  created_at: string;
+  deactivated_at: string | null;
+  destroyed_at: string | null;
+}
+
+export interface ManagedSecretsTable {
+  id: string;
+  domain_id: string;
+  kind: string;
+  state: string;
+  wrapped: string | null;
+  wrap_alg: string;
+  kek_version: number;
+  kcv: string;
+  owner_ref: string | null;
+  created_at: string;
+  state_changed_at: string;
+  activated_at: string | null;
+  suspended_at: string | null;
+  deactivated_at: string | null;
+  compromised_at: string | null;
+  destroyed_at: string | null;
+}
+
+export interface ApprovalsTable {
+  id: string;
+  action: string;
+  target: string;
+  params: string;
+  state: string;
+  requested_by: string;
+  requested_at: string;
+  reason: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  expires_at: string;
+  executed_at: string | null;
+}
+
+export interface AuditSealsTable {
+  seq: number;
+  hash: string;
+  mac: string;
+  key_label: string;
+  sealed_at: string;
 }

@@ -8,6 +8,11 @@ import type { Dialect } from './dialect.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { KyselyApiTokenRepository } from './repositories/api-tokens.repository.ts';
 import { KyselyAuditRepository } from './repositories/audit.repository.ts';
+import { KyselyJobRepository } from './repositories/jobs.repository.ts';
+import { KyselyApprovalRepository } from './repositories/approvals.repository.ts';
+import { KyselyAuditSealRepository } from './repositories/audit-seals.repository.ts';
+import { KyselyKeyDomainRepository } from './repositories/key-domains.repository.ts';
+import { KyselyManagedSecretRepository } from './repositories/managed-secrets.repository.ts';
 import { KyselySessionRepository } from './repositories/sessions.repository.ts';
 import { KyselyUserRepository } from './repositories/users.repository.ts';
 import type { DatabaseSchema } from './schema.ts';
@@ -29,16 +34,25 @@ function repositories(db: Kysely<DatabaseSchema>, dialect: Dialect, inTransactio
     sessions: new KyselySessionRepository(db),
     apiTokens: new KyselyApiTokenRepository(db),
     audit: new KyselyAuditRepository(db, dialect, inTransaction),
+    jobs: new KyselyJobRepository(db, dialect),
+    keyDomains: new KyselyKeyDomainRepository(db),
+    secrets: new KyselyManagedSecretRepository(db),
+    approvals: new KyselyApprovalRepository(db),
+    auditSeals: new KyselyAuditSealRepository(db),
   };
 }
 
 function createKysely(opts: OpenStoreOptions): { db: Kysely<DatabaseSchema>; dialect: Dialect } {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
-    return { db: new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+    return {
+      db: new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }),
+      dialect: 'postgres',
+    };
   }
   if (!opts.sqlitePath) throw new Error('openStore needs databaseUrl or sqlitePath');
-  if (opts.sqlitePath !== ':memory:') mkdirSync(path.dirname(opts.sqlitePath), { recursive: true, mode: 0o700 });
+  if (opts.sqlitePath !== ':memory:')
+    mkdirSync(path.dirname(opts.sqlitePath), { recursive: true, mode: 0o700 });
   const database = new BetterSqlite3(opts.sqlitePath);
   // Keys live here: WAL for concurrent readers, synchronous=FULL so an acknowledged commit
   // survives power loss (durability over speed), foreign keys on, and a busy timeout so a
@@ -74,9 +88,9 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store & { kysel
     ...repositories(db, dialect, false),
     async transaction<T>(fn: (tx: TxContext) => Promise<T>): Promise<T> {
       const after: (() => void)[] = [];
-      const result = await db.transaction().execute((trx) =>
-        fn({ ...repositories(trx, dialect, true), afterCommit: (cb) => after.push(cb) }),
-      );
+      const result = await db
+        .transaction()
+        .execute((trx) => fn({ ...repositories(trx, dialect, true), afterCommit: (cb) => after.push(cb) }));
       for (const cb of after) cb();
       return result;
     },

@@ -1,4 +1,10 @@
 import type { Role } from '../../shared/schemas/auth.ts';
+import type {
+  ApprovalRepository,
+  AuditSealRepository,
+  KeyDomainRepository,
+  ManagedSecretRepository,
+} from './key-repositories.ts';
 
 /** A user row as the services see it. `passwordHash` is an scrypt record, never a password. */
 export interface UserRecord {
@@ -102,6 +108,11 @@ export interface Repositories {
   sessions: SessionRepository;
   apiTokens: ApiTokenRepository;
   audit: AuditRepository;
+  jobs: JobRepository;
+  keyDomains: KeyDomainRepository;
+  secrets: ManagedSecretRepository;
+  approvals: ApprovalRepository;
+  auditSeals: AuditSealRepository;
 }
 
 /** Repositories inside a transaction, plus a hook for work that must wait for the commit. */
@@ -117,4 +128,56 @@ export interface Store extends Repositories {
   transaction<T>(fn: (tx: TxContext) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** A durable job (invariant 5). Params and cursor are JSON without secrets. */
+export interface JobRecord {
+  id: string;
+  kind: string;
+  state: JobState;
+  params: Record<string, unknown>;
+  /** Handler-defined resume point, saved with each progress step. */
+  cursor: Record<string, unknown> | null;
+  done: number;
+  total: number;
+  failedItems: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  createdBy: string;
+  createdAt: string;
+  runAfter: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+  owner: string | null;
+  heartbeatAt: string | null;
+  cancelRequested: boolean;
+}
+
+export interface JobRepository {
+  insert(job: JobRecord): Promise<void>;
+  find(id: string): Promise<JobRecord | undefined>;
+  list(opts: { limit: number; kind?: string | undefined; states?: JobState[] | undefined }): Promise<JobRecord[]>;
+  /**
+   * Atomically takes the oldest runnable job: queued and due, or running under an owner whose
+   * heartbeat is older than `staleBefore` (a crashed instance). Returns it, now owned by `owner`.
+   */
+  claim(owner: string, now: string, staleBefore: string, kinds: string[]): Promise<JobRecord | undefined>;
+  /** Saves progress and the resume cursor; false if `owner` no longer owns the job. */
+  saveProgress(
+    id: string,
+    owner: string,
+    patch: { done: number; total: number; failedItems: number; cursor: Record<string, unknown> | null; at: string },
+  ): Promise<boolean>;
+  heartbeat(id: string, owner: string, at: string): Promise<boolean>;
+  finish(
+    id: string,
+    owner: string,
+    patch: { state: 'succeeded' | 'failed' | 'cancelled'; errorCode: string | null; errorMessage: string | null; at: string },
+  ): Promise<boolean>;
+  requestCancel(id: string, at: string): Promise<void>;
+  /** Cancels a job that never started (no owner); true if it did. */
+  cancelQueued(id: string, at: string): Promise<boolean>;
 }

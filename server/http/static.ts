@@ -13,7 +13,10 @@ export function dashboardRoutes(distDir: string): Router {
     express.static(distDir, {
       index: false,
       setHeaders: (res, file) => {
-        res.set('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.set(
+          'Cache-Control',
+          file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       },
     }),
   );

@@ -22,9 +22,7 @@ function toDto(t: ApiTokenRecord): ApiToken {
 
 /** API tokens for automation: shown once at creation, stored only as a hash, always expiring. */
 export class ApiTokensService {
-  constructor(
-    private readonly d: { store: Store; audit: AuditService; clock: Clock; ids: IdGen },
-  ) {}
+  constructor(private readonly d: { store: Store; audit: AuditService; clock: Clock; ids: IdGen }) {}
 
   async list(principal: Principal): Promise<ApiToken[]> {
     return (await this.d.store.apiTokens.listForUser(principal.user.id)).map(toDto);
@@ -66,7 +64,8 @@ export class ApiTokensService {
     await this.d.store.transaction(async (tx) => {
       const token = await tx.apiTokens.findById(id);
       // Another user's token looks exactly like a missing one: no probing of ids.
-      if (!token || token.userId !== principal.user.id) throw new AppError('TOKEN_NOT_FOUND', 'No such token');
+      if (!token || token.userId !== principal.user.id)
+        throw new AppError('TOKEN_NOT_FOUND', 'No such token');
       await tx.apiTokens.revoke(id, this.d.clock.now().toISOString());
       await this.d.audit.record(tx, {
         actor: principal.user.username,

@@ -61,7 +61,11 @@ export class UsersService {
     return (await this.d.store.users.list()).map(toUserDto);
   }
 
-  async create(actor: Principal, req: z.infer<typeof CreateUserRequestSchema>, meta: RequestMeta): Promise<User> {
+  async create(
+    actor: Principal,
+    req: z.infer<typeof CreateUserRequestSchema>,
+    meta: RequestMeta,
+  ): Promise<User> {
     if (await this.d.store.users.findByUsername(req.username)) {
       throw new AppError('USER_EXISTS', `A user named ${req.username} already exists`);
     }
@@ -102,12 +106,17 @@ export class UsersService {
       const user = await tx.users.findById(id);
       if (!user) throw new AppError('USER_NOT_FOUND', 'No such user');
       const losesAdmin =
-        user.role === 'admin' && !user.disabled && ((req.role && req.role !== 'admin') || req.disabled === true);
+        user.role === 'admin' &&
+        !user.disabled &&
+        ((req.role && req.role !== 'admin') || req.disabled === true);
       if (losesAdmin && (await tx.users.countActiveAdmins()) <= 1) {
         throw new AppError('USER_LAST_ADMIN', 'This is the last active admin; create another admin first');
       }
       const now = this.d.clock.now().toISOString();
-      const patch = { ...(req.role && { role: req.role }), ...(req.disabled !== undefined && { disabled: req.disabled }) };
+      const patch = {
+        ...(req.role && { role: req.role }),
+        ...(req.disabled !== undefined && { disabled: req.disabled }),
+      };
       await tx.users.update(id, { ...patch, updatedAt: now });
       let ended: string[] = [];
       if (req.disabled === true) {
@@ -123,7 +132,9 @@ export class UsersService {
         details: { ...patch, endedSessions: ended.length },
       });
       if (ended.length > 0) {
-        tx.afterCommit(() => this.d.events.emit('sessions:ended', { sessionIdHashes: ended, reason: 'disabled' }));
+        tx.afterCommit(() =>
+          this.d.events.emit('sessions:ended', { sessionIdHashes: ended, reason: 'disabled' }),
+        );
       }
       return toUserDto({ ...user, ...patch, updatedAt: now });
     });

@@ -1,7 +1,12 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { ErrorBody } from '../../shared/errors.ts';
-import { RoomRequestSchema, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/socket/events.ts';
+import {
+  RoomRequestSchema,
+  type Ack,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../../shared/socket/events.ts';
 import { AppError, isAppError } from '../domain/errors.ts';
 import type { DomainEvents } from '../domain/events.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -14,7 +19,12 @@ interface SocketData {
   principal: Principal;
 }
 
-export type LockwardenIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type LockwardenIo = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 type LockwardenSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /**
@@ -60,7 +70,8 @@ export function attachSocketServer(
     };
     authenticate()
       .then((principal) => {
-        if (principal.user.mustChangePassword) throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED', 'Change your password first');
+        if (principal.user.mustChangePassword)
+          throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED', 'Change your password first');
         socket.data.principal = principal;
         if (principal.sessionIdHash) void socket.join(sessionRoom(principal.sessionIdHash));
         next();
@@ -72,15 +83,25 @@ export function attachSocketServer(
     const roomHandler =
       (join: boolean) =>
       (payload: unknown, ack: unknown): void => {
-        const reply = typeof ack === 'function' ? (ack as (r: Ack<{ room: string }>) => void) : () => undefined;
+        const reply =
+          typeof ack === 'function' ? (ack as (r: Ack<{ room: string }>) => void) : () => undefined;
         const parsed = RoomRequestSchema.safeParse(payload);
         if (!parsed.success) {
-          reply({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'Expected { room: "fleet" | "audit" | "device:<id>" | "job:<id>" }' } });
+          reply({
+            ok: false,
+            error: {
+              code: 'VALIDATION_FAILED',
+              message: 'Expected { room: "fleet" | "audit" | "device:<id>" | "job:<id>" }',
+            },
+          });
           return;
         }
         const { room } = parsed.data;
         if (join && !canJoin(socket.data.principal.user.role, room)) {
-          reply({ ok: false, error: errorOf(new AppError('AUTH_FORBIDDEN', `Your role may not join ${room}`)) });
+          reply({
+            ok: false,
+            error: errorOf(new AppError('AUTH_FORBIDDEN', `Your role may not join ${room}`)),
+          });
           return;
         }
         if (join) void socket.join(room);
@@ -92,7 +113,9 @@ export function attachSocketServer(
   });
 
   d.events.on('audit:appended', (event) => io.to('audit').emit('audit:appended', event));
-  d.events.on('device:updated', (device) => io.to(['fleet', `device:${device.id}`]).emit('device:updated', device));
+  d.events.on('device:updated', (device) =>
+    io.to(['fleet', `device:${device.id}`]).emit('device:updated', device),
+  );
   d.events.on('job:progress', (p) => io.to(`job:${p.id}`).emit('job:progress', p));
   d.events.on('sessions:ended', ({ sessionIdHashes, reason }) => {
     for (const idHash of sessionIdHashes) {

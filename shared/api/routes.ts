@@ -27,14 +27,28 @@ export interface RouteSpec {
  * to validate; the client derives typed callers from them. Responses without a schema are 204.
  */
 export const API = {
-  'auth.login': { method: 'POST', path: '/api/auth/login', body: LoginRequestSchema, response: SessionInfoSchema },
+  'auth.login': {
+    method: 'POST',
+    path: '/api/auth/login',
+    body: LoginRequestSchema,
+    response: SessionInfoSchema,
+  },
   'auth.logout': { method: 'POST', path: '/api/auth/logout' },
   'auth.session': { method: 'GET', path: '/api/auth/session', response: SessionInfoSchema },
   'auth.changePassword': { method: 'POST', path: '/api/auth/password', body: ChangePasswordRequestSchema },
   'users.list': { method: 'GET', path: '/api/users', response: z.object({ users: z.array(UserSchema) }) },
   'users.create': { method: 'POST', path: '/api/users', body: CreateUserRequestSchema, response: UserSchema },
-  'users.update': { method: 'PATCH', path: '/api/users/:id', body: UpdateUserRequestSchema, response: UserSchema },
-  'tokens.list': { method: 'GET', path: '/api/tokens', response: z.object({ tokens: z.array(ApiTokenSchema) }) },
+  'users.update': {
+    method: 'PATCH',
+    path: '/api/users/:id',
+    body: UpdateUserRequestSchema,
+    response: UserSchema,
+  },
+  'tokens.list': {
+    method: 'GET',
+    path: '/api/tokens',
+    response: z.object({ tokens: z.array(ApiTokenSchema) }),
+  },
   'tokens.create': {
     method: 'POST',
     path: '/api/tokens',

@@ -24,5 +24,8 @@ export const AuditQuerySchema = z.strictObject({
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
-export const AuditPageSchema = z.object({ events: z.array(AuditEventSchema), nextBeforeSeq: z.number().nullable() });
+export const AuditPageSchema = z.object({
+  events: z.array(AuditEventSchema),
+  nextBeforeSeq: z.number().nullable(),
+});
 export type AuditPage = z.infer<typeof AuditPageSchema>;

@@ -12,7 +12,9 @@ afterEach(async () => {
 
 describe('login and sessions', () => {
   it('logs in, sets an HttpOnly SameSite=Strict cookie and returns the session with a CSRF token', async () => {
-    const res = await request(t.app).post('/api/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD });
+    const res = await request(t.app)
+      .post('/api/auth/login')
+      .send({ username: 'admin', password: ADMIN_PASSWORD });
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ username: 'admin', role: 'admin', mustChangePassword: false });
     expect(res.body.csrfToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
@@ -23,7 +25,9 @@ describe('login and sessions', () => {
   });
 
   it('rejects a wrong password with 401 and a clear code, and audits it', async () => {
-    const res = await request(t.app).post('/api/auth/login').send({ username: 'admin', password: 'wrong-password' });
+    const res = await request(t.app)
+      .post('/api/auth/login')
+      .send({ username: 'admin', password: 'wrong-password' });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('AUTH_INVALID_CREDENTIALS');
     const events = await t.store.audit.list({ limit: 10 });
@@ -31,7 +35,10 @@ describe('login and sessions', () => {
   });
 
   it('does not store a mistyped password typed into the username field in the audit trail', async () => {
-    await request(t.app).post('/api/auth/login').send({ username: 'Secret-Typed-Here', password: 'x' }).expect(401);
+    await request(t.app)
+      .post('/api/auth/login')
+      .send({ username: 'Secret-Typed-Here', password: 'x' })
+      .expect(401);
     const events = await t.store.audit.list({ limit: 10 });
     expect(JSON.stringify(events)).not.toContain('secret-typed-here');
     expect(events[0]).toMatchObject({ actor: 'anonymous', target: null });
@@ -41,7 +48,9 @@ describe('login and sessions', () => {
     for (let i = 0; i < 5; i++) {
       await request(t.app).post('/api/auth/login').send({ username: 'admin', password: 'nope' }).expect(401);
     }
-    const res = await request(t.app).post('/api/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD });
+    const res = await request(t.app)
+      .post('/api/auth/login')
+      .send({ username: 'admin', password: ADMIN_PASSWORD });
     expect(res.status).toBe(429);
     expect(res.body.error.code).toBe('AUTH_RATE_LIMITED');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
@@ -74,7 +83,9 @@ describe('login and sessions', () => {
   });
 
   it('stores only a hash of the session token', async () => {
-    const res = await request(t.app).post('/api/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD });
+    const res = await request(t.app)
+      .post('/api/auth/login')
+      .send({ username: 'admin', password: ADMIN_PASSWORD });
     const token = /lw_session=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1] ?? '';
     expect(token.length).toBeGreaterThan(20);
     const rows = await t.store.kysely.selectFrom('sessions').selectAll().execute();

@@ -52,7 +52,10 @@ describe('roles', () => {
   it('refuses to disable or demote the last admin', async () => {
     const { agent, csrf } = await t.login();
     const admin = await t.store.users.findByUsername('admin');
-    const res = await agent.patch(`/api/users/${admin!.id}`).set('X-CSRF-Token', csrf).send({ disabled: true });
+    const res = await agent
+      .patch(`/api/users/${admin!.id}`)
+      .set('X-CSRF-Token', csrf)
+      .send({ disabled: true });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('USER_LAST_ADMIN');
     expect((await t.store.users.findByUsername('admin'))!.disabled).toBe(false);
@@ -64,7 +67,11 @@ describe('roles', () => {
     await victim.agent.get('/api/fleet').expect(200);
     const { agent, csrf } = await t.login();
     const user = await t.store.users.findByUsername('temp');
-    await agent.patch(`/api/users/${user!.id}`).set('X-CSRF-Token', csrf).send({ disabled: true }).expect(200);
+    await agent
+      .patch(`/api/users/${user!.id}`)
+      .set('X-CSRF-Token', csrf)
+      .send({ disabled: true })
+      .expect(200);
     expect((await victim.agent.get('/api/fleet')).status).toBe(401);
   });
 });
@@ -88,7 +95,11 @@ describe('CSRF', () => {
 
   it('does not require CSRF tokens for bearer API tokens', async () => {
     const { agent, csrf } = await t.login();
-    const created = await agent.post('/api/tokens').set('X-CSRF-Token', csrf).send({ name: 'ci' }).expect(201);
+    const created = await agent
+      .post('/api/tokens')
+      .set('X-CSRF-Token', csrf)
+      .send({ name: 'ci' })
+      .expect(201);
     const secret = created.body.secret as string;
     expect(secret).toMatch(/^lw_/);
     const res = await agent

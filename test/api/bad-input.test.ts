@@ -46,7 +46,11 @@ describe('bad input gets a clear error and changes nothing', () => {
       .send('username=admin&password=x');
     expect(form.status).toBe(415);
     expect(form.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const text = await agent.post('/api/tokens').set('X-CSRF-Token', csrf).set('Content-Type', 'text/plain').send('hi');
+    const text = await agent
+      .post('/api/tokens')
+      .set('X-CSRF-Token', csrf)
+      .set('Content-Type', 'text/plain')
+      .send('hi');
     expect(text.status).toBe(415);
   });
 
@@ -60,7 +64,7 @@ describe('bad input gets a clear error and changes nothing', () => {
       [],
     ];
     for (const body of cases) {
-      const res = await agent.post('/api/users').set('X-CSRF-Token', csrf).send(body as object);
+      const res = await agent.post('/api/users').set('X-CSRF-Token', csrf).send(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       expect(res.body.error.message).toMatch(/^Invalid request: /);

@@ -28,8 +28,14 @@ describe('no secret in logs, responses or the audit trail', () => {
       return res;
     };
 
-    keep(await request(t.app).post('/api/auth/login').send({ username: 'admin', password: planted.wrongPassword }));
-    const login = keep(await request(t.app).post('/api/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD }));
+    keep(
+      await request(t.app)
+        .post('/api/auth/login')
+        .send({ username: 'admin', password: planted.wrongPassword }),
+    );
+    const login = keep(
+      await request(t.app).post('/api/auth/login').send({ username: 'admin', password: ADMIN_PASSWORD }),
+    );
     const sessionToken = /lw_session=([^;]+)/.exec(String(login.headers['set-cookie']))?.[1] ?? '';
     const csrf = login.body.csrfToken as string;
     const agent = request.agent(t.app);

@@ -69,7 +69,10 @@ describe('socket.io edge', () => {
     const { cookie } = await sessionCookie('admin', 'admin-password-for-tests');
     const socket = open({ cookie });
     await connected(socket);
-    expect(await join(socket, { room: 'nonsense' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await join(socket, { room: 'nonsense' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
     expect(await join(socket, 'audit')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(await join(socket, { room: 'audit' })).toEqual({ ok: true, data: { room: 'audit' } });
     const received = new Promise<AuditEvent>((resolve) => socket.once('audit:appended', resolve));
@@ -81,7 +84,10 @@ describe('socket.io edge', () => {
     const { cookie } = await sessionCookie('olivia', 'olivia-password-123');
     const socket = open({ cookie });
     await connected(socket);
-    expect(await join(socket, { room: 'audit' })).toMatchObject({ ok: false, error: { code: 'AUTH_FORBIDDEN' } });
+    expect(await join(socket, { room: 'audit' })).toMatchObject({
+      ok: false,
+      error: { code: 'AUTH_FORBIDDEN' },
+    });
     expect(await join(socket, { room: 'fleet' })).toEqual({ ok: true, data: { room: 'fleet' } });
   });
 

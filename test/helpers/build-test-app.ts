@@ -62,7 +62,11 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
   async function login(username = 'admin', password = ADMIN_PASSWORD) {
     const agent = request.agent(built.app);
     const res = await agent.post('/api/auth/login').send({ username, password }).expect(200);
-    return { agent, csrf: (res.body as { csrfToken: string }).csrfToken, body: res.body as Record<string, unknown> };
+    return {
+      agent,
+      csrf: (res.body as { csrfToken: string }).csrfToken,
+      body: res.body as Record<string, unknown>,
+    };
   }
 
   /** Creates a user with a role directly through the service, already past the password change. */
@@ -70,13 +74,17 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
     const admin = await store.users.findByUsername('admin');
     if (!admin) throw new Error('no admin');
     const meta = { requestId: 'test', address: '127.0.0.1', userAgent: null };
-    const user = await services.users.create({ user: admin, via: 'session' }, { username, role, password }, meta);
+    const user = await services.users.create(
+      { user: admin, via: 'session' },
+      { username, role, password },
+      meta,
+    );
     await store.users.update(user.id, { mustChangePassword: false });
     return { ...user, password };
   }
 
   async function close() {
-    built.io.close();
+    await built.io.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -30,5 +30,7 @@ export function listRoutes(app: Express): { method: string; path: string }[] {
 
 /** A concrete URL for a route template (`:id` → a plausible id, `{*path}` → a page). */
 export function concretePath(template: string): string {
-  return template.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000').replace(/\{\*[A-Za-z]+\}/g, 'some/page');
+  return template
+    .replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000')
+    .replace(/\{\*[A-Za-z]+\}/g, 'some/page');
 }

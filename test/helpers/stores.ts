@@ -9,7 +9,12 @@ export type TestStore = Awaited<ReturnType<typeof openStore>>;
 
 export interface StoreFactory {
   dialect: 'sqlite' | 'postgres';
-  open(): Promise<{ store: TestStore; url: string | undefined; sqlitePath: string | undefined; dispose(): Promise<void> }>;
+  open(): Promise<{
+    store: TestStore;
+    url: string | undefined;
+    sqlitePath: string | undefined;
+    dispose(): Promise<void>;
+  }>;
 }
 
 const sqliteFactory: StoreFactory = {
@@ -54,7 +59,8 @@ const postgresFactory: StoreFactory = {
 export function describeEachDialect(name: string, suite: (factory: StoreFactory) => void): void {
   describe(`${name} [sqlite]`, () => suite(sqliteFactory));
   const hasPg = pgTestUrl() !== undefined;
-  describe.skipIf(!hasPg)(`${name} [postgres]${hasPg ? '' : ' (skipped: LOCKWARDEN_TEST_PG_URL unset; npm test sets it)'}`, () =>
-    suite(postgresFactory),
+  describe.skipIf(!hasPg)(
+    `${name} [postgres]${hasPg ? '' : ' (skipped: LOCKWARDEN_TEST_PG_URL unset; npm test sets it)'}`,
+    () => suite(postgresFactory),
   );
 }

@@ -41,7 +41,17 @@ describeEachDialect('repositories', (factory) => {
     await expect(
       store.transaction(async (tx) => {
         await tx.users.insert(user('u1', 'carol'));
-        await tx.audit.append({ actor: 't', action: 'user.create', target: null, outcome: 'success', requestId: null, details: {} }, NOW);
+        await tx.audit.append(
+          {
+            actor: 't',
+            action: 'user.create',
+            target: null,
+            outcome: 'success',
+            requestId: null,
+            details: {},
+          },
+          NOW,
+        );
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -57,9 +67,9 @@ describeEachDialect('repositories', (factory) => {
       expect(seen).toEqual([]);
     });
     await store
-      .transaction(async (tx) => {
+      .transaction((tx) => {
         tx.afterCommit(() => seen.push('never'));
-        throw new Error('rollback');
+        return Promise.reject(new Error('rollback'));
       })
       .catch(() => undefined);
     expect(seen).toEqual(['committed']);

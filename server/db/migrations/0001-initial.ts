@@ -59,7 +59,11 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('prev_hash', 'text', (c) => c.notNull())
         .addColumn('hash', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('audit_events_action_idx').on('audit_events').columns(['action', 'seq']).execute();
+      await db.schema
+        .createIndex('audit_events_action_idx')
+        .on('audit_events')
+        .columns(['action', 'seq'])
+        .execute();
 
       await db.schema
         .createTable('audit_head')

@@ -1,6 +1,8 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.ts';
 import { initialMigration } from './0001-initial.ts';
+import { jobsMigration } from './0002-jobs.ts';
+import { keysMigration } from './0003-keys.ts';
 
 /**
  * Migrations are TypeScript objects listed here in order, not files found at run time, so
@@ -9,6 +11,8 @@ import { initialMigration } from './0001-initial.ts';
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001-initial': initialMigration(dialect),
+    '0002-jobs': jobsMigration(dialect),
+    '0003-keys': keysMigration(dialect),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

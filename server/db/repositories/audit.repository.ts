@@ -1,6 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
 import { auditRecordHash } from '../../domain/audit-hash.ts';
-import type { AuditEntry, AuditListOptions, AuditRecord, AuditRepository } from '../../domain/repositories.ts';
+import type {
+  AuditEntry,
+  AuditListOptions,
+  AuditRecord,
+  AuditRepository,
+} from '../../domain/repositories.ts';
 import type { Dialect } from '../dialect.ts';
 import type { AuditEventsTable, DatabaseSchema } from '../schema.ts';
 

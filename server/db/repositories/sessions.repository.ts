@@ -33,12 +33,20 @@ export class KyselySessionRepository implements SessionRepository {
   }
 
   async find(idHash: string) {
-    const row = await this.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id_hash', '=', idHash)
+      .executeTakeFirst();
     return row && toRecord(row);
   }
 
   async touch(idHash: string, lastSeenAt: string) {
-    await this.db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id_hash', '=', idHash).execute();
+    await this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: lastSeenAt })
+      .where('id_hash', '=', idHash)
+      .execute();
   }
 
   async delete(idHash: string) {

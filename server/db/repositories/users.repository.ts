@@ -25,7 +25,11 @@ export class KyselyUserRepository implements UserRepository {
   }
 
   async findByUsername(username: string) {
-    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
     return row && toRecord(row);
   }
 
@@ -65,7 +69,8 @@ export class KyselyUserRepository implements UserRepository {
     if (patch.username !== undefined) values.username = patch.username;
     if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
     if (patch.role !== undefined) values.role = patch.role;
-    if (patch.mustChangePassword !== undefined) values.must_change_password = patch.mustChangePassword ? 1 : 0;
+    if (patch.mustChangePassword !== undefined)
+      values.must_change_password = patch.mustChangePassword ? 1 : 0;
     if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0;
     if (patch.updatedAt !== undefined) values.updated_at = patch.updatedAt;
     if (Object.keys(values).length === 0) return;

@@ -58,7 +58,10 @@ export function requireAuth(auth: AuthService): RequestHandler {
       res.locals.principal = principal;
       res.locals.sessionToken = token;
     }
-    if (res.locals.principal.user.mustChangePassword && !PASSWORD_CHANGE_ALLOWED.has(req.baseUrl + req.path)) {
+    if (
+      res.locals.principal.user.mustChangePassword &&
+      !PASSWORD_CHANGE_ALLOWED.has(req.baseUrl + req.path)
+    ) {
       throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED', 'Change your one-time password before continuing');
     }
     next();

@@ -7,7 +7,8 @@ import { ERROR_STATUS } from '../error-status.ts';
 /** body-parser's own errors, by their `type`, turned into our codes. */
 function fromBodyParser(err: unknown): AppError | undefined {
   const type = (err as { type?: unknown } | null)?.type;
-  if (type === 'entity.parse.failed') return new AppError('BODY_NOT_JSON', 'The request body is not valid JSON');
+  if (type === 'entity.parse.failed')
+    return new AppError('BODY_NOT_JSON', 'The request body is not valid JSON');
   if (type === 'entity.too.large') return new AppError('BODY_TOO_LARGE', 'The request body is too large');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as UTF-8 JSON');
@@ -41,7 +42,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       if (status >= 500) logger.error({ err: known, requestId }, 'request failed');
     } else {
       status = 500;
-      body = { error: { code: 'INTERNAL_ERROR', message: 'Internal error; quote the request id', requestId } };
+      body = {
+        error: { code: 'INTERNAL_ERROR', message: 'Internal error; quote the request id', requestId },
+      };
       logger.error({ err, requestId }, 'unhandled error');
     }
     res.status(status).json(body);

@@ -13,7 +13,11 @@ function issuesToDetails(error: z.ZodError, prefix: string) {
  * Validates params, query and body with the shared zod schemas before the handler runs, and
  * stores the parsed values in `res.locals`. A rejected request never reaches a service.
  */
-export function validate(schemas: { body?: z.ZodType; query?: z.ZodType; params?: z.ZodType }): RequestHandler {
+export function validate(schemas: {
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+}): RequestHandler {
   return (req, res, next) => {
     const parts = [
       ['params', schemas.params, req.params],
@@ -27,9 +31,13 @@ export function validate(schemas: { body?: z.ZodType; query?: z.ZodType; params?
         const details = issuesToDetails(result.error, name);
         const first = details[0];
         next(
-          new AppError('VALIDATION_FAILED', `Invalid request: ${first ? `${first.path}: ${first.message}` : name}`, {
-            details,
-          }),
+          new AppError(
+            'VALIDATION_FAILED',
+            `Invalid request: ${first ? `${first.path}: ${first.message}` : name}`,
+            {
+              details,
+            },
+          ),
         );
         return;
       }

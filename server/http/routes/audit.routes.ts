@@ -11,8 +11,13 @@ export const AUDIT_READERS = ['admin', 'security-officer', 'auditor'] as const;
 
 export function auditRoutes(audit: AuditService): Router {
   const router = Router();
-  router.get(API['audit.list'].path, allow(...AUDIT_READERS), validate({ query: API['audit.list'].query }), async (_req, res) => {
-    res.json(await audit.list(queryOf<AuditQuery>(res)));
-  });
+  router.get(
+    API['audit.list'].path,
+    allow(...AUDIT_READERS),
+    validate({ query: API['audit.list'].query }),
+    async (_req, res) => {
+      res.json(await audit.list(queryOf<AuditQuery>(res)));
+    },
+  );
   return router;
 }

@@ -42,7 +42,7 @@ export function publicAuthRoutes(d: AuthRoutesDeps): Router {
 
 export function authRoutes(d: AuthRoutesDeps): Router {
   const router = Router();
-  router.get(API['auth.session'].path, async (_req, res) => {
+  router.get(API['auth.session'].path, (_req, res) => {
     const principal = principalOf(res);
     const token = res.locals.sessionToken;
     if (!token || !principal.sessionExpiresAt) {
@@ -52,16 +52,25 @@ export function authRoutes(d: AuthRoutesDeps): Router {
   });
   router.post(API['auth.logout'].path, async (req, res) => {
     await d.auth.logout(principalOf(res), metaOf(req, res));
-    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: d.secureCookies });
+    res.clearCookie(SESSION_COOKIE, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: d.secureCookies,
+    });
     res.status(204).end();
   });
-  router.post(API['auth.changePassword'].path, validate({ body: API['auth.changePassword'].body }), async (req, res) => {
-    await d.auth.changePassword(
-      principalOf(res),
-      bodyOf<z.infer<typeof ChangePasswordRequestSchema>>(res),
-      metaOf(req, res),
-    );
-    res.status(204).end();
-  });
+  router.post(
+    API['auth.changePassword'].path,
+    validate({ body: API['auth.changePassword'].body }),
+    async (req, res) => {
+      await d.auth.changePassword(
+        principalOf(res),
+        bodyOf<z.infer<typeof ChangePasswordRequestSchema>>(res),
+        metaOf(req, res),
+      );
+      res.status(204).end();
+    },
+  );
   return router;
 }

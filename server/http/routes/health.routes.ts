@@ -6,7 +6,9 @@ const CHECK_TIMEOUT_MS = 3000;
 function withTimeout(p: Promise<void>): Promise<void> {
   return Promise.race([
     p,
-    new Promise<void>((_, reject) => setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref()),
+    new Promise<void>((_, reject) =>
+      setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref(),
+    ),
   ]);
 }
 
@@ -31,7 +33,9 @@ export function healthRoutes(checks: () => readonly ReadinessCheck[]): Router {
       }),
     );
     const ready = results.every(([, s]) => s === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', checks: Object.fromEntries(results) });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not-ready', checks: Object.fromEntries(results) });
   });
   return router;
 }

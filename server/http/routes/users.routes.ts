@@ -16,10 +16,15 @@ export function usersRoutes(users: UsersService): Router {
   router.get(API['users.list'].path, allow('admin'), async (_req, res) => {
     res.json({ users: await users.list() });
   });
-  router.post(API['users.create'].path, allow('admin'), validate({ body: API['users.create'].body }), async (req, res) => {
-    const body = bodyOf<z.infer<typeof CreateUserRequestSchema>>(res);
-    res.status(201).json(await users.create(principalOf(res), body, metaOf(req, res)));
-  });
+  router.post(
+    API['users.create'].path,
+    allow('admin'),
+    validate({ body: API['users.create'].body }),
+    async (req, res) => {
+      const body = bodyOf<z.infer<typeof CreateUserRequestSchema>>(res);
+      res.status(201).json(await users.create(principalOf(res), body, metaOf(req, res)));
+    },
+  );
   router.patch(
     API['users.update'].path,
     allow('admin'),

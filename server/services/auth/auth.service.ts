@@ -97,7 +97,12 @@ export class AuthService {
     if (now.getTime() - new Date(session.lastSeenAt).getTime() > TOUCH_INTERVAL_MS) {
       await this.d.store.sessions.touch(idHash, now.toISOString());
     }
-    return { user, via: 'session', sessionIdHash: idHash, sessionExpiresAt: this.expiry(session.expiresAt, now) };
+    return {
+      user,
+      via: 'session',
+      sessionIdHash: idHash,
+      sessionExpiresAt: this.expiry(session.expiresAt, now),
+    };
   }
 
   /** Resolves an `Authorization: Bearer lw_…` secret to its principal. */
@@ -135,7 +140,9 @@ export class AuthService {
         requestId: meta.requestId,
         details: {},
       });
-      tx.afterCommit(() => this.d.events.emit('sessions:ended', { sessionIdHashes: [idHash], reason: 'logout' }));
+      tx.afterCommit(() =>
+        this.d.events.emit('sessions:ended', { sessionIdHashes: [idHash], reason: 'logout' }),
+      );
     });
   }
 
@@ -150,7 +157,10 @@ export class AuthService {
       throw new AppError('AUTH_INVALID_CREDENTIALS', 'The current password is not correct');
     }
     if (req.newPassword === req.currentPassword || req.newPassword.toLowerCase().includes(user.username)) {
-      throw new AppError('AUTH_PASSWORD_WEAK', 'Choose a new password that differs from the old one and the username');
+      throw new AppError(
+        'AUTH_PASSWORD_WEAK',
+        'Choose a new password that differs from the old one and the username',
+      );
     }
     const passwordHash = await this.d.hasher.hash(req.newPassword);
     await this.d.store.transaction(async (tx) => {
@@ -165,7 +175,9 @@ export class AuthService {
         requestId: meta.requestId,
         details: { endedSessions: ended.length },
       });
-      tx.afterCommit(() => this.d.events.emit('sessions:ended', { sessionIdHashes: ended, reason: 'password-changed' }));
+      tx.afterCommit(() =>
+        this.d.events.emit('sessions:ended', { sessionIdHashes: ended, reason: 'password-changed' }),
+      );
     });
   }
 

@@ -32,7 +32,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOCKWARDEN_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ LOCKWARDEN_PORT: 'eighty' })).toThrow(/port from LOCKWARDEN_PORT = "eighty"/);
     expect(() => loadConfig({ LOCKWARDEN_SECURE_COOKIES: 'maybe' })).toThrow(/secureCookies.*"maybe"/);
-    expect(() => loadConfig({ LOCKWARDEN_SCENARIO: 'moon-base' })).toThrow(/scenario from LOCKWARDEN_SCENARIO = "moon-base"/);
+    expect(() => loadConfig({ LOCKWARDEN_SCENARIO: 'moon-base' })).toThrow(
+      /scenario from LOCKWARDEN_SCENARIO = "moon-base"/,
+    );
   });
 
   it('does not echo a database URL, which may hold a password', () => {
@@ -55,6 +57,8 @@ describe('loadConfig', () => {
     const config = loadConfig({ LOCKWARDEN_CONFIG: '/etc/lw.json', LOCKWARDEN_HOST: '0.0.0.0' }, read);
     expect(config).toMatchObject({ port: 7000, host: '0.0.0.0', session: { idleTimeoutMinutes: 10 } });
     expect(() => loadConfig({ LOCKWARDEN_CONFIG: '/etc/bad.json' }, read)).toThrow(/prot/);
-    expect(() => loadConfig({ LOCKWARDEN_CONFIG: '/etc/broken.json' }, read)).toThrow(/Cannot read configuration file/);
+    expect(() => loadConfig({ LOCKWARDEN_CONFIG: '/etc/broken.json' }, read)).toThrow(
+      /Cannot read configuration file/,
+    );
   });
 });

@@ -10,6 +10,7 @@ describe('error catalog', () => {
 
   it('documents every code exactly once with its status', () => {
     expect(rows.map(([code]) => code).sort()).toEqual([...ERROR_CODES].sort());
-    for (const [code, status] of rows) expect(ERROR_STATUS[code as keyof typeof ERROR_STATUS], code).toBe(status);
+    for (const [code, status] of rows)
+      expect(ERROR_STATUS[code as keyof typeof ERROR_STATUS], code).toBe(status);
   });
 });

@@ -1,0 +1,73 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ApprovalRecord, ApprovalRepository, ApprovalState } from '../../domain/key-repositories.ts';
+import type { ApprovalsTable, DatabaseSchema } from '../schema.ts';
+
+function toRecord(row: Selectable<ApprovalsTable>): ApprovalRecord {
+  return {
+    id: row.id,
+    action: row.action,
+    target: row.target,
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    state: row.state as ApprovalState,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    reason: row.reason,
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+    decisionNote: row.decision_note,
+    expiresAt: row.expires_at,
+    executedAt: row.executed_at,
+  };
+}
+
+export class KyselyApprovalRepository implements ApprovalRepository {
+  constructor(private readonly db: Kysely<DatabaseSchema>) {}
+
+  async insert(a: ApprovalRecord) {
+    await this.db
+      .insertInto('approvals')
+      .values({
+        id: a.id,
+        action: a.action,
+        target: a.target,
+        params: JSON.stringify(a.params),
+        state: a.state,
+        requested_by: a.requestedBy,
+        requested_at: a.requestedAt,
+        reason: a.reason,
+        decided_by: a.decidedBy,
+        decided_at: a.decidedAt,
+        decision_note: a.decisionNote,
+        expires_at: a.expiresAt,
+        executed_at: a.executedAt,
+      })
+      .execute();
+  }
+
+  async find(id: string) {
+    const row = await this.db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async list(opts: { states?: ApprovalState[]; limit: number }) {
+    let query = this.db.selectFrom('approvals').selectAll().orderBy('requested_at', 'desc').limit(opts.limit);
+    if (opts.states?.length) query = query.where('state', 'in', opts.states);
+    return (await query.execute()).map(toRecord);
+  }
+
+  async transition(id: string, from: ApprovalState, patch: Partial<ApprovalRecord>) {
+    const values: Partial<ApprovalsTable> = {};
+    if (patch.state !== undefined) values.state = patch.state;
+    if (patch.decidedBy !== undefined) values.decided_by = patch.decidedBy;
+    if (patch.decidedAt !== undefined) values.decided_at = patch.decidedAt;
+    if (patch.decisionNote !== undefined) values.decision_note = patch.decisionNote;
+    if (patch.executedAt !== undefined) values.executed_at = patch.executedAt;
+    const result = await this.db
+      .updateTable('approvals')
+      .set(values)
+      .where('id', '=', id)
+      .where('state', '=', from)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+}
