@@ -5,3 +5,5 @@ export * from './schemas/fleet.ts';
 export * from './socket/events.ts';
 export * from './api/routes.ts';
 export * from './schemas/keys.ts';
+export * from './schemas/approvals.ts';
+export * from './schemas/audit-verify.ts';

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry } from './repositories.ts';
 
+/** The genesis hash of the audit chain: 64 zeros, so the first record's prev_hash is well defined. */
+export const GENESIS_HASH = '0'.repeat(64);
+
 /** JSON with object keys sorted at every level, so that the same record always hashes the same. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';

@@ -2,7 +2,7 @@ import type { KeyState } from '../../shared/schemas/keys.ts';
 
 export type KeyPurpose = 'sed' | 'tape' | 'general';
 export type SecretKind = 'sed-credential' | 'tape-data-key';
-export type KekState = 'active' | 'deactivated' | 'destroyed';
+export type KekState = 'active' | 'retiring' | 'deactivated' | 'destroyed';
 
 export interface KeyDomainRecord {
   id: string;

@@ -98,6 +98,10 @@ export interface AuditListOptions {
 export interface AuditRepository {
   /** Appends to the hash chain. Must run inside the transaction of the change it records. */
   append(entry: AuditEntry, at: string): Promise<AuditRecord>;
+  /** Appends many records in order with one head update: the bulk path (enrollment, rotation). */
+  appendMany(entries: AuditEntry[], at: string): Promise<AuditRecord[]>;
+  /** The chain head: last sequence number and hash (0 and the genesis hash when empty). */
+  head(): Promise<{ seq: number; hash: string }>;
   list(opts: AuditListOptions): Promise<AuditRecord[]>;
   /** Records in sequence order from `fromSeq`, for the chain verifier. */
   range(fromSeq: number, limit: number): Promise<AuditRecord[]>;

@@ -34,6 +34,15 @@ export class AuditService {
     return record;
   }
 
+  /** The bulk form of `record`: one chain extension for many records (same transaction rule). */
+  async recordMany(tx: TxContext, entries: AuditEntry[]): Promise<AuditRecord[]> {
+    const records = await tx.audit.appendMany(entries, this.clock.now().toISOString());
+    tx.afterCommit(() => {
+      for (const record of records) this.events.emit('audit:appended', toAuditEvent(record));
+    });
+    return records;
+  }
+
   async list(query: AuditQuery): Promise<AuditPage> {
     const records = await this.repos.audit.list({
       beforeSeq: query.beforeSeq,

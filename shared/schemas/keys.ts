@@ -7,7 +7,8 @@ export type KeyState = z.infer<typeof KeyStateSchema>;
 
 export const KeyPurposeSchema = z.enum(['sed', 'tape', 'general']);
 export const SecretKindSchema = z.enum(['sed-credential', 'tape-data-key']);
-export const KekStateSchema = z.enum(['active', 'deactivated', 'destroyed']);
+/** active: wraps new secrets; retiring: superseded, still holds secrets until re-wrapped. */
+export const KekStateSchema = z.enum(['active', 'retiring', 'deactivated', 'destroyed']);
 
 /** Domain ids are slugs: they appear in HSM labels (`lw:kek:<id>:v<n>`, at most 32+ chars). */
 export const DomainIdSchema = z

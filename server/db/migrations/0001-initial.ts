@@ -1,8 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../dialect.ts';
+import { GENESIS_HASH } from '../../domain/audit-hash.ts';
 
-/** The genesis hash of the audit chain: 64 zeros, so the first record's prev_hash is well defined. */
-export const GENESIS_HASH = '0'.repeat(64);
 
 export function initialMigration(dialect: Dialect): Migration {
   const bigint = dialect === 'postgres' ? 'bigint' : 'integer';

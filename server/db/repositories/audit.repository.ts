@@ -9,6 +9,9 @@ import type {
 import type { Dialect } from '../dialect.ts';
 import type { AuditEventsTable, DatabaseSchema } from '../schema.ts';
 
+/** Rows per INSERT, well under SQLite's bound-parameter limit (10 columns each). */
+const INSERT_CHUNK = 1000;
+
 function toRecord(row: Selectable<AuditEventsTable>): AuditRecord {
   return {
     seq: Number(row.seq),
@@ -37,33 +40,55 @@ export class KyselyAuditRepository implements AuditRepository {
   ) {}
 
   async append(entry: AuditEntry, at: string): Promise<AuditRecord> {
+    const [record] = await this.appendMany([entry], at);
+    return record as AuditRecord;
+  }
+
+  async appendMany(entries: AuditEntry[], at: string): Promise<AuditRecord[]> {
+    if (entries.length === 0) return [];
     if (!this.inTransaction) {
       return this.db
         .transaction()
-        .execute((trx) => new KyselyAuditRepository(trx, this.dialect, true).append(entry, at));
+        .execute((trx) => new KyselyAuditRepository(trx, this.dialect, true).appendMany(entries, at));
     }
     let headQuery = this.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
     if (this.dialect === 'postgres') headQuery = headQuery.forUpdate();
     const head = await headQuery.executeTakeFirstOrThrow();
-    const seq = Number(head.seq) + 1;
-    const hash = auditRecordHash(head.hash, seq, at, entry);
-    await this.db
-      .insertInto('audit_events')
-      .values({
-        seq,
-        at,
-        actor: entry.actor,
-        action: entry.action,
-        target: entry.target,
-        outcome: entry.outcome,
-        request_id: entry.requestId,
-        details: JSON.stringify(entry.details),
-        prev_hash: head.hash,
-        hash,
-      })
-      .execute();
-    await this.db.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
-    return { ...entry, seq, at, prevHash: head.hash, hash };
+    let seq = Number(head.seq);
+    let prevHash = head.hash;
+    const records: AuditRecord[] = entries.map((entry) => {
+      seq += 1;
+      const hash = auditRecordHash(prevHash, seq, at, entry);
+      const record = { ...entry, seq, at, prevHash, hash };
+      prevHash = hash;
+      return record;
+    });
+    for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+      await this.db
+        .insertInto('audit_events')
+        .values(
+          records.slice(i, i + INSERT_CHUNK).map((r) => ({
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            target: r.target,
+            outcome: r.outcome,
+            request_id: r.requestId,
+            details: JSON.stringify(r.details),
+            prev_hash: r.prevHash,
+            hash: r.hash,
+          })),
+        )
+        .execute();
+    }
+    await this.db.updateTable('audit_head').set({ seq, hash: prevHash }).where('id', '=', 1).execute();
+    return records;
+  }
+
+  async head(): Promise<{ seq: number; hash: string }> {
+    const row = await this.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+    return { seq: Number(row.seq), hash: row.hash };
   }
 
   async list(opts: AuditListOptions): Promise<AuditRecord[]> {

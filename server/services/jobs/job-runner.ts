@@ -63,14 +63,14 @@ export class JobRunner {
   /** Queues a job inside the caller's transaction (the caller writes the audit record). */
   async enqueue(
     tx: TxContext,
-    req: { kind: string; params: Record<string, unknown>; actor: string; runAfter?: string; total?: number },
+    req: { kind: string; params: Record<string, unknown>; actor: string; runAfter?: string; total?: number; id?: string },
   ): Promise<JobRecord> {
     const handler = this.handlers.get(req.kind);
     if (!handler) throw new Error(`no job handler for ${req.kind}`);
     handler.paramsSchema.parse(req.params);
     const now = this.o.clock.now().toISOString();
     const job: JobRecord = {
-      id: this.o.ids.uuid(),
+      id: req.id ?? this.o.ids.uuid(),
       kind: req.kind,
       state: 'queued',
       params: req.params,
