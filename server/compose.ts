@@ -1,13 +1,23 @@
 import type { Config } from './config.ts';
 import { DomainEvents } from './domain/events.ts';
 import type { Store } from './domain/repositories.ts';
+import type { HsmDriver } from './drivers/hsm/hsm-driver.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { cryptoIds, type IdGen } from './platform/ids.ts';
+import type { Logger } from './platform/logger.ts';
 import { ApiTokensService } from './services/api-tokens.service.ts';
+import { ApprovalsService } from './services/approvals.service.ts';
+import { AuditSealService } from './services/audit-seal.service.ts';
 import { AuditService } from './services/audit.service.ts';
 import { AuthService } from './services/auth/auth.service.ts';
 import { LoginLimiter } from './services/auth/login-limiter.ts';
 import { DEFAULT_SCRYPT_COST, PasswordHasher, type ScryptCost } from './services/auth/password-hasher.ts';
+import { HsmStatusService } from './services/hsm-status.service.ts';
+import { JobRunner } from './services/jobs/job-runner.ts';
+import { kekRotationJob } from './services/keys/kek-rotation.job.ts';
+import { KekService } from './services/keys/kek.service.ts';
+import { KeyDomainsService } from './services/keys/key-domains.service.ts';
+import { ManagedSecretsService } from './services/keys/managed-secrets.service.ts';
 import { UsersService } from './services/users.service.ts';
 
 export interface Services {
@@ -16,20 +26,32 @@ export interface Services {
   auth: AuthService;
   users: UsersService;
   tokens: ApiTokensService;
+  jobs: JobRunner;
+  approvals: ApprovalsService;
+  domains: KeyDomainsService;
+  secrets: ManagedSecretsService;
+  keks: KekService;
+  seals: AuditSealService;
+  hsmStatus: HsmStatusService;
 }
 
 export interface BuildServicesOptions {
   config: Config;
   store: Store;
+  hsm: HsmDriver;
+  logger: Logger;
   clock?: Clock;
   ids?: IdGen;
   /** Tests lower the scrypt cost; production keeps the default. */
   scryptCost?: ScryptCost;
+  /** Job owner name of this console instance. */
+  instanceId?: string;
+  jobPollMs?: number;
 }
 
 /** Builds the services from their ports. Used by main.ts and by the tests, identically. */
 export function buildServices(opts: BuildServicesOptions): Services {
-  const { config, store } = opts;
+  const { config, store, hsm, logger } = opts;
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? cryptoIds;
   const events = new DomainEvents();
@@ -47,5 +69,22 @@ export function buildServices(opts: BuildServicesOptions): Services {
   });
   const users = new UsersService({ store, hasher, audit, events, clock, ids });
   const tokens = new ApiTokensService({ store, audit, clock, ids });
-  return { events, audit, auth, users, tokens };
+  const jobs = new JobRunner({
+    store,
+    events,
+    clock,
+    ids,
+    logger,
+    instanceId: opts.instanceId ?? `console-${ids.uuid().slice(0, 8)}`,
+    reclaimAllOnStart: store.dialect === 'sqlite',
+    ...(opts.jobPollMs !== undefined && { pollMs: opts.jobPollMs }),
+  });
+  jobs.register(kekRotationJob({ store, hsm, audit, clock }));
+  const approvals = new ApprovalsService({ store, audit, clock, ids });
+  const domains = new KeyDomainsService({ store, hsm, audit, clock });
+  const secrets = new ManagedSecretsService({ store, hsm, audit, clock, ids });
+  const keks = new KekService({ store, hsm, audit, clock, jobs, approvals, domains, secrets, logger });
+  const seals = new AuditSealService({ store, hsm, clock });
+  const hsmStatus = new HsmStatusService({ hsm, kind: config.drivers.hsm.kind, clock });
+  return { events, audit, auth, users, tokens, jobs, approvals, domains, secrets, keks, seals, hsmStatus };
 }

@@ -7,3 +7,5 @@ export * from './api/routes.ts';
 export * from './schemas/keys.ts';
 export * from './schemas/approvals.ts';
 export * from './schemas/audit-verify.ts';
+export * from './schemas/jobs.ts';
+export * from './schemas/hsm.ts';

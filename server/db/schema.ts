@@ -95,6 +95,7 @@ export interface JobsTable {
   owner: string | null;
   heartbeat_at: string | null;
   cancel_requested: number;
+  attempts: number;
 }
 
 export interface KeyDomainsTable {

@@ -158,6 +158,8 @@ export interface JobRecord {
   owner: string | null;
   heartbeatAt: string | null;
   cancelRequested: boolean;
+  /** Times the job went back to the queue after a transient failure. */
+  attempts: number;
 }
 
 export interface JobRepository {
@@ -181,6 +183,8 @@ export interface JobRepository {
     owner: string,
     patch: { state: 'succeeded' | 'failed' | 'cancelled'; errorCode: string | null; errorMessage: string | null; at: string },
   ): Promise<boolean>;
+  /** Puts a running job back in the queue after a transient failure, keeping its cursor. */
+  requeue(id: string, owner: string, p: { runAfter: string; errorCode: string; errorMessage: string; at: string }): Promise<boolean>;
   requestCancel(id: string, at: string): Promise<void>;
   /** Cancels a job that never started (no owner); true if it did. */
   cancelQueued(id: string, at: string): Promise<boolean>;

@@ -12,6 +12,17 @@ import {
 } from '../schemas/auth.ts';
 import { AuditPageSchema, AuditQuerySchema } from '../schemas/audit.ts';
 import { FleetSummarySchema } from '../schemas/fleet.ts';
+import { ApprovalDecisionSchema, ApprovalSchema, DestroyRequestSchema } from '../schemas/approvals.ts';
+import { AuditVerificationSchema } from '../schemas/audit-verify.ts';
+import { JobListQuerySchema, JobSchema } from '../schemas/jobs.ts';
+import {
+  CreateKeyDomainRequestSchema,
+  KeyDomainSchema,
+  ManagedSecretSchema,
+  SecretTransitionRequestSchema,
+  UpdateKeyDomainRequestSchema,
+} from '../schemas/keys.ts';
+import { HsmStatusSchema } from '../schemas/hsm.ts';
 
 /** One REST call: method, path (Express syntax), and the runtime schemas of its parts. */
 export interface RouteSpec {
@@ -58,6 +69,58 @@ export const API = {
   'tokens.revoke': { method: 'DELETE', path: '/api/tokens/:id' },
   'audit.list': { method: 'GET', path: '/api/audit', query: AuditQuerySchema, response: AuditPageSchema },
   'fleet.summary': { method: 'GET', path: '/api/fleet', response: FleetSummarySchema },
+  'audit.verify': { method: 'GET', path: '/api/audit/verification', response: AuditVerificationSchema },
+  'hsm.status': { method: 'GET', path: '/api/hsm', response: HsmStatusSchema },
+  'domains.list': { method: 'GET', path: '/api/key-domains', response: z.object({ domains: z.array(KeyDomainSchema) }) },
+  'domains.get': { method: 'GET', path: '/api/key-domains/:id', response: KeyDomainSchema },
+  'domains.create': {
+    method: 'POST',
+    path: '/api/key-domains',
+    body: CreateKeyDomainRequestSchema,
+    response: KeyDomainSchema,
+  },
+  'domains.update': {
+    method: 'PATCH',
+    path: '/api/key-domains/:id',
+    body: UpdateKeyDomainRequestSchema,
+    response: KeyDomainSchema,
+  },
+  'domains.rotate': { method: 'POST', path: '/api/key-domains/:id/rotations', response: JobSchema },
+  'keks.destroy': {
+    method: 'POST',
+    path: '/api/key-domains/:id/keks/:version/destruction',
+    body: DestroyRequestSchema,
+    response: ApprovalSchema,
+  },
+  'secrets.get': { method: 'GET', path: '/api/secrets/:id', response: ManagedSecretSchema },
+  'secrets.transition': {
+    method: 'POST',
+    path: '/api/secrets/:id/transitions',
+    body: SecretTransitionRequestSchema,
+    response: ManagedSecretSchema,
+  },
+  'secrets.destroy': {
+    method: 'POST',
+    path: '/api/secrets/:id/destruction',
+    body: DestroyRequestSchema,
+    response: ApprovalSchema,
+  },
+  'approvals.list': { method: 'GET', path: '/api/approvals', response: z.object({ approvals: z.array(ApprovalSchema) }) },
+  'approvals.approve': {
+    method: 'POST',
+    path: '/api/approvals/:id/approve',
+    body: ApprovalDecisionSchema,
+    response: ApprovalSchema,
+  },
+  'approvals.deny': {
+    method: 'POST',
+    path: '/api/approvals/:id/deny',
+    body: ApprovalDecisionSchema,
+    response: ApprovalSchema,
+  },
+  'jobs.list': { method: 'GET', path: '/api/jobs', query: JobListQuerySchema, response: z.object({ jobs: z.array(JobSchema) }) },
+  'jobs.get': { method: 'GET', path: '/api/jobs/:id', response: JobSchema },
+  'jobs.cancel': { method: 'POST', path: '/api/jobs/:id/cancel', response: JobSchema },
 } as const satisfies Record<string, RouteSpec>;
 
 export type ApiName = keyof typeof API;

@@ -69,3 +69,8 @@ export const ManagedSecretSchema = z.object({
   destroyedAt: z.string().nullable(),
 });
 export type ManagedSecret = z.infer<typeof ManagedSecretSchema>;
+
+export const SecretTransitionRequestSchema = z.strictObject({
+  event: z.enum(['activate', 'suspend', 'resume', 'deactivate', 'compromise']),
+  reason: z.string().max(500).default(''),
+});

@@ -27,6 +27,7 @@ export function jobsMigration(dialect: Dialect): Migration {
         .addColumn('owner', 'text')
         .addColumn('heartbeat_at', 'text')
         .addColumn('cancel_requested', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema.createIndex('jobs_runnable_idx').on('jobs').columns(['state', 'run_after']).execute();
     },

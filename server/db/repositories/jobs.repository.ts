@@ -24,6 +24,7 @@ function toRecord(row: Selectable<JobsTable>): JobRecord {
     owner: row.owner,
     heartbeatAt: row.heartbeat_at,
     cancelRequested: row.cancel_requested === 1,
+    attempts: row.attempts,
   };
 }
 
@@ -61,6 +62,7 @@ export class KyselyJobRepository implements JobRepository {
         owner: job.owner,
         heartbeat_at: job.heartbeatAt,
         cancel_requested: job.cancelRequested ? 1 : 0,
+        attempts: job.attempts,
       })
       .execute();
   }
@@ -153,6 +155,26 @@ export class KyselyJobRepository implements JobRepository {
     const result = await this.db
       .updateTable('jobs')
       .set({ state: p.state, error_code: p.errorCode, error_message: p.errorMessage, finished_at: p.at, updated_at: p.at })
+      .where('id', '=', id)
+      .where('owner', '=', owner)
+      .where('state', '=', 'running')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async requeue(id: string, owner: string, p: { runAfter: string; errorCode: string; errorMessage: string; at: string }) {
+    const result = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({
+        state: 'queued',
+        owner: null,
+        heartbeat_at: null,
+        run_after: p.runAfter,
+        error_code: p.errorCode,
+        error_message: p.errorMessage,
+        updated_at: p.at,
+        attempts: eb('attempts', '+', 1),
+      }))
       .where('id', '=', id)
       .where('owner', '=', owner)
       .where('state', '=', 'running')

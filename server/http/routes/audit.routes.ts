@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { API } from '../../../shared/api/routes.ts';
 import type { AuditQuery } from '../../../shared/schemas/audit.ts';
 import type { AuditService } from '../../services/audit.service.ts';
+import type { AuditSealService } from '../../services/audit-seal.service.ts';
 import { queryOf } from '../locals.ts';
 import { allow } from '../middleware/authenticate.ts';
 import { validate } from '../middleware/validate.ts';
@@ -9,8 +10,11 @@ import { validate } from '../middleware/validate.ts';
 /** Roles that may read the audit trail. */
 export const AUDIT_READERS = ['admin', 'security-officer', 'auditor'] as const;
 
-export function auditRoutes(audit: AuditService): Router {
+export function auditRoutes(audit: AuditService, seals: AuditSealService): Router {
   const router = Router();
+  router.get(API['audit.verify'].path, allow(...AUDIT_READERS), async (_req, res) => {
+    res.json(await seals.verify());
+  });
   router.get(
     API['audit.list'].path,
     allow(...AUDIT_READERS),

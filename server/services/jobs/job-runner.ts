@@ -6,6 +6,14 @@ import type { Clock } from '../../platform/clock.ts';
 import type { IdGen } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/logger.ts';
 
+/** Longest wait before a job retries after a transient failure (HSM or database unavailable). */
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/** Errors after which the job should wait and resume rather than fail: the device may come back. */
+function isTransient(err: unknown): boolean {
+  return isAppError(err) && (err.code === 'HSM_UNAVAILABLE' || err.code === 'SERVICE_UNAVAILABLE');
+}
+
 /** What a job handler gets: its params, where it left off, a cancel signal and a progress call. */
 export interface JobContext<P> {
   job: JobRecord;
@@ -41,6 +49,8 @@ export interface JobRunnerOptions {
   /** A running job whose heartbeat is older than this is taken over (its instance died). */
   staleAfterMs?: number;
   concurrency?: number;
+  /** First retry delay after a transient failure; doubles per attempt up to 5 minutes. */
+  retryBaseMs?: number;
   /** SQLite is single-instance: every running job at start-up is an orphan of a crash. */
   reclaimAllOnStart?: boolean;
 }
@@ -89,6 +99,7 @@ export class JobRunner {
       owner: null,
       heartbeatAt: null,
       cancelRequested: false,
+      attempts: 0,
     };
     await tx.jobs.insert(job);
     tx.afterCommit(() => {
@@ -192,6 +203,18 @@ export class JobRunner {
       const fresh = await store.jobs.find(job.id);
       if (fresh?.cancelRequested) {
         await this.finish(current, 'cancelled', null);
+      } else if (isTransient(err) && !this.stopped) {
+        const delayMs = Math.min(MAX_BACKOFF_MS, (this.o.retryBaseMs ?? 1000) * 2 ** Math.min(job.attempts, 12));
+        const at = this.o.clock.now();
+        const appErr = err as AppError;
+        this.o.logger.warn({ err, jobId: job.id, delayMs }, 'job hit a transient error; it will resume');
+        await store.jobs.requeue(job.id, owner, {
+          runAfter: new Date(at.getTime() + delayMs).toISOString(),
+          errorCode: appErr.code,
+          errorMessage: appErr.message,
+          at: at.toISOString(),
+        });
+        this.publish({ ...current, state: 'queued' });
       } else if (this.stopped) {
         // Shutdown: leave it running without an owner heartbeat; it resumes on the next start.
         this.o.logger.info({ jobId: job.id }, 'job interrupted by shutdown; it will resume');

@@ -1,0 +1,114 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { DriverError } from '../../server/drivers/core/driver-error.ts';
+import { Secret } from '../../server/drivers/core/secret.ts';
+import type { HsmSecretKind } from '../../server/drivers/hsm/hsm-driver.ts';
+import type { KeyHsm, SealHsm } from '../../server/services/keys/hsm-port.ts';
+
+const IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex'); // RFC 3394 default IV
+
+function wrap(kek: Buffer, key: Buffer): Buffer {
+  const c = createCipheriv('id-aes256-wrap', kek, IV);
+  return Buffer.concat([c.update(key), c.final()]);
+}
+
+function unwrap(kek: Buffer, blob: Buffer): Buffer {
+  try {
+    const d = createDecipheriv('id-aes256-wrap', kek, IV);
+    return Buffer.concat([d.update(blob), d.final()]);
+  } catch (cause) {
+    throw new DriverError('HSM_OPERATION_FAILED', 'unwrap failed', { cause });
+  }
+}
+
+function kcv(key: Buffer, kind: HsmSecretKind): string {
+  if (kind === 'aes-256-key') {
+    const c = createCipheriv('aes-256-ecb', key, null).setAutoPadding(false);
+    return c.update(Buffer.alloc(16)).subarray(0, 3).toString('hex').toUpperCase();
+  }
+  return createHmac('sha256', key).update('KCV').digest().subarray(0, 3).toString('hex').toUpperCase();
+}
+
+/**
+ * An in-memory stand-in for the HSM port, for service tests that need fault injection at
+ * exact points (fail the n-th re-wrap, lose a KEK). It wraps with real RFC 3394 so blobs are
+ * realistic. The real driver is tested against SoftHSM2 in test/contract.
+ */
+export class MemoryHsm implements KeyHsm, SealHsm {
+  readonly keys = new Map<string, { type: 'kek' | 'hmac'; value: Buffer }>();
+  /** Throws a DriverError from the call named, `after` successful calls of it. */
+  faults: { method: string; after: number; code?: DriverError['code'] }[] = [];
+  readonly calls = new Map<string, number>();
+
+  private hit(method: string): void {
+    const n = (this.calls.get(method) ?? 0) + 1;
+    this.calls.set(method, n);
+    const fault = this.faults.find((f) => f.method === method && n > f.after);
+    if (fault) {
+      this.faults = this.faults.filter((f) => f !== fault);
+      throw new DriverError(fault.code ?? 'HSM_DEVICE_REMOVED', `injected fault in ${method}`, { retryable: true });
+    }
+  }
+
+  private key(label: string, type: 'kek' | 'hmac'): Buffer {
+    const k = this.keys.get(label);
+    if (!k || k.type !== type) throw new DriverError('HSM_KEY_NOT_FOUND', `no ${type} ${label}`);
+    return k.value;
+  }
+
+  createKek(label: string): Promise<void> {
+    this.hit('createKek');
+    if (this.keys.has(label)) throw new DriverError('HSM_OPERATION_FAILED', 'label exists');
+    this.keys.set(label, { type: 'kek', value: randomBytes(32) });
+    return Promise.resolve();
+  }
+
+  createHmacKey(label: string): Promise<void> {
+    this.hit('createHmacKey');
+    this.keys.set(label, { type: 'hmac', value: randomBytes(32) });
+    return Promise.resolve();
+  }
+
+  hasKey(label: string): Promise<boolean> {
+    return Promise.resolve(this.keys.has(label));
+  }
+
+  destroyKey(label: string): Promise<void> {
+    this.hit('destroyKey');
+    if (!this.keys.delete(label)) throw new DriverError('HSM_KEY_NOT_FOUND', label);
+    return Promise.resolve();
+  }
+
+  generateWrappedSecrets(req: { kekLabel: string; kind: HsmSecretKind; count: number }) {
+    this.hit('generateWrappedSecrets');
+    const kek = this.key(req.kekLabel, 'kek');
+    return Promise.resolve(
+      Array.from({ length: req.count }, () => {
+        const key = randomBytes(32);
+        return { wrapped: wrap(kek, key), kcv: kcv(key, req.kind) };
+      }),
+    );
+  }
+
+  unwrapSecret(req: { kekLabel: string; wrapped: Buffer; kind: HsmSecretKind }): Promise<Secret> {
+    this.hit('unwrapSecret');
+    return Promise.resolve(new Secret(unwrap(this.key(req.kekLabel, 'kek'), req.wrapped)));
+  }
+
+  rewrapSecrets(req: { fromKekLabel: string; toKekLabel: string; wrapped: Buffer[]; kind: HsmSecretKind }) {
+    this.hit('rewrapSecrets');
+    const from = this.key(req.fromKekLabel, 'kek');
+    const to = this.key(req.toKekLabel, 'kek');
+    return Promise.resolve(req.wrapped.map((b) => wrap(to, unwrap(from, b))));
+  }
+
+  hmacSha256(label: string, data: Buffer): Promise<Buffer> {
+    return Promise.resolve(createHmac('sha256', this.key(label, 'hmac')).update(data).digest());
+  }
+
+  /** Test helper: the plaintext behind a blob, to prove a secret is still recoverable. */
+  reveal(kekLabel: string, wrapped: Buffer): Buffer {
+    return unwrap(this.key(kekLabel, 'kek'), wrapped);
+  }
+
+  static kcvOf = kcv;
+}
