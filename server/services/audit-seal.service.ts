@@ -97,10 +97,18 @@ export class AuditSealService {
       return result(false, 'head-mismatch', Math.min(head.seq, lastSeq) + 1, `The chain ends at ${lastSeq} but its head says ${head.seq}: records at the end were deleted or added`, counts());
     }
     let checkedSeals = 0;
+    let trustedUpTo = 0;
     for (const seal of [...seals].reverse()) {
       const hash = hashes.get(seal.seq);
       if (hash === undefined || hash !== seal.hash) {
-        return result(false, 'seal-mismatch', Math.min(seal.seq, lastSeq + 1), `The HSM seal at record ${seal.seq} does not match the chain: records up to ${seal.seq} were rewritten or deleted`, { ...counts(), seals: checkedSeals });
+        // The seal pins the chain at its record: either records past the end were deleted, or
+        // something after the last good seal was rewritten with consistent SHA-256 links.
+        const truncated = seal.seq > lastSeq;
+        const firstBad = truncated ? lastSeq + 1 : trustedUpTo + 1;
+        const message = truncated
+          ? `The HSM seal covers record ${seal.seq} but the chain ends at ${lastSeq}: records ${lastSeq + 1}–${seal.seq} were deleted`
+          : `The HSM seal at record ${seal.seq} does not match: records ${firstBad}–${seal.seq} were rewritten`;
+        return result(false, 'seal-mismatch', firstBad, message, { ...counts(), seals: checkedSeals });
       }
       const mac = await hsmCall('audit seal check', () => this.d.hsm.hmacSha256(seal.keyLabel, sealMessage(seal.seq, seal.hash)));
       const stored = Buffer.from(seal.mac, 'hex');
@@ -108,6 +116,7 @@ export class AuditSealService {
         return result(false, 'seal-invalid', seal.seq, `The seal at record ${seal.seq} was not made by this HSM's audit key`, { ...counts(), seals: checkedSeals });
       }
       checkedSeals++;
+      trustedUpTo = seal.seq;
     }
     const lastSealed = seals[0]?.seq ?? null;
     const unsealed = lastSeq - (lastSealed ?? 0);

@@ -125,9 +125,10 @@ export function kekRotationJob(d: { store: Store; hsm: KeyHsm; audit: AuditServi
       const to = cursor?.to ?? (await alreadyActivated(ctx)) ?? (await activateNewVersion(ctx));
       const olderVersions = async () =>
         (await d.store.keyDomains.listKeks(domainId)).filter((k) => k.version < to && k.state === 'retiring').map((k) => k.version).sort((a, b) => a - b);
-      let total = 0;
+      // On resume, what was re-wrapped before stays counted: progress never goes backwards.
+      let done = cursor ? ctx.job.done : 0;
+      let total = done;
       for (const v of await olderVersions()) total += await d.store.secrets.countWrappedUnder(domainId, v);
-      let done = 0;
       await ctx.progress({ done, total, cursor: cursor ?? { to, afterId: '', version: 0 } });
       for (const version of await olderVersions()) {
         let afterId = cursor && cursor.version === version ? cursor.afterId : '';
