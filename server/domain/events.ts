@@ -11,6 +11,9 @@ export interface DomainEventMap {
   'sessions:ended': [info: { sessionIdHashes: string[]; reason: string }];
   'device:updated': [device: { id: string; [key: string]: unknown }];
   'job:progress': [progress: { id: string; done: number; total: number; state: string }];
+  /** Something in a key domain changed (KEKs, secret counts, settings). */
+  'keys:changed': [info: { domainId: string }];
+  'approval:changed': [info: { id: string; state: string; action: string }];
 }
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {}

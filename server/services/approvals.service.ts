@@ -3,6 +3,7 @@ import type { Role } from '../../shared/schemas/auth.ts';
 import { AppError } from '../domain/errors.ts';
 import type { ApprovalRecord } from '../domain/key-repositories.ts';
 import type { Store } from '../domain/repositories.ts';
+import type { DomainEvents } from '../domain/events.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { IdGen } from '../platform/ids.ts';
 import type { AuditService } from './audit.service.ts';
@@ -24,7 +25,9 @@ const DEFAULT_EXPIRY_HOURS = 24;
 export class ApprovalsService {
   private readonly executors = new Map<string, ApprovalExecutor>();
 
-  constructor(private readonly d: { store: Store; audit: AuditService; clock: Clock; ids: IdGen; expiryHours?: number }) {}
+  constructor(
+    private readonly d: { store: Store; audit: AuditService; clock: Clock; ids: IdGen; events: DomainEvents; expiryHours?: number },
+  ) {}
 
   registerExecutor(action: string, executor: ApprovalExecutor): void {
     this.executors.set(action, executor);
@@ -50,6 +53,7 @@ export class ApprovalsService {
       executedAt: null,
     };
     await this.d.store.transaction(async (tx) => {
+      tx.afterCommit(() => this.d.events.emit('approval:changed', { id: record.id, state: 'pending', action: record.action }));
       await tx.approvals.insert(record);
       await this.d.audit.record(tx, {
         actor: record.requestedBy,
@@ -94,6 +98,7 @@ export class ApprovalsService {
       throw err;
     }
     await this.d.store.approvals.transition(id, 'approved', { state: 'executed', executedAt: now });
+    this.d.events.emit('approval:changed', { id, state: 'executed', action: approval.action });
     return (await this.d.store.approvals.find(id)) as Approval;
   }
 
@@ -130,6 +135,7 @@ export class ApprovalsService {
       if (!(await tx.approvals.transition(approval.id, 'pending', { state, decidedBy: by, decidedAt: now, decisionNote: note }))) {
         throw new AppError('APPROVAL_NOT_PENDING', 'The request was decided by someone else just now');
       }
+      tx.afterCommit(() => this.d.events.emit('approval:changed', { id: approval.id, state, action: approval.action }));
       await this.d.audit.record(tx, {
         actor: by,
         action: `approval.${state === 'approved' ? 'approve' : state === 'denied' ? 'deny' : state === 'expired' ? 'expire' : 'cancel'}`,

@@ -116,7 +116,9 @@ export function attachSocketServer(
   d.events.on('device:updated', (device) =>
     io.to(['fleet', `device:${device.id}`]).emit('device:updated', device),
   );
-  d.events.on('job:progress', (p) => io.to(`job:${p.id}`).emit('job:progress', p));
+  d.events.on('job:progress', (p) => io.to([`job:${p.id}`, 'jobs']).emit('job:progress', p));
+  d.events.on('keys:changed', ({ domainId }) => io.to('keys').emit('domain:updated', { id: domainId }));
+  d.events.on('approval:changed', (a) => io.to('approvals').emit('approval:updated', a));
   d.events.on('sessions:ended', ({ sessionIdHashes, reason }) => {
     for (const idHash of sessionIdHashes) {
       io.to(sessionRoom(idHash)).emit('session:ended', { reason });

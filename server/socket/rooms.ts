@@ -5,7 +5,7 @@ const AUDIT_READERS: readonly Role[] = ['admin', 'security-officer', 'auditor'];
 
 /** Which roles may join a room. Device and job rooms are open to every signed-in role. */
 export function canJoin(role: Role, room: Room): boolean {
-  if (room === 'audit') return AUDIT_READERS.includes(role);
+  if (room === 'audit' || room === 'approvals') return AUDIT_READERS.includes(role);
   return true;
 }
 

@@ -6,6 +6,9 @@ import type { ErrorBody } from '../errors.ts';
 export const RoomSchema = z.union([
   z.literal('fleet'),
   z.literal('audit'),
+  z.literal('keys'),
+  z.literal('approvals'),
+  z.literal('jobs'),
   z.string().regex(/^device:[A-Za-z0-9._:-]{1,100}$/),
   z.string().regex(/^job:[A-Za-z0-9-]{1,64}$/),
 ]);
@@ -21,6 +24,9 @@ export interface ServerToClientEvents {
   'audit:appended': (event: AuditEvent) => void;
   'device:updated': (device: { id: string; [key: string]: unknown }) => void;
   'job:progress': (progress: { id: string; done: number; total: number; state: string }) => void;
+  /** A key domain changed; refetch it (payloads carry ids, never key material). */
+  'domain:updated': (info: { id: string }) => void;
+  'approval:updated': (info: { id: string; state: string; action: string }) => void;
   /** The session ended (logout, expiry, revocation); the client should return to login. */
   'session:ended': (info: { reason: string }) => void;
 }

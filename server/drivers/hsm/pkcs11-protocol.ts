@@ -85,7 +85,9 @@ export interface WireError {
 
 export type MainToWorker =
   | { type: 'call'; id: number; request: HsmRequest }
-  | { type: 'pin'; reqId: number; pin: Uint8Array | null }
+  | { type: 'pin'; reqId: number; pin: Uint8Array }
+  /** No PIN this time (closing, or the PIN source failed): the login fails with `error`. */
+  | { type: 'pin'; reqId: number; pin: null; error: WireError }
   | { type: 'close' };
 
 export type WorkerEvent =

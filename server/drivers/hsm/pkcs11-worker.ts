@@ -113,7 +113,10 @@ port.on('message', (msg: MainToWorker) => {
     const waiter = pinWaiters.get(msg.reqId);
     pinWaiters.delete(msg.reqId);
     if (msg.pin) waiter?.resolve(msg.pin);
-    else waiter?.reject(new DriverError('HSM_CLOSED', 'no PIN: the driver is closing'));
+    else
+      waiter?.reject(
+        new DriverError(msg.error.code, msg.error.message, { detail: msg.error.detail, retryable: msg.error.retryable }),
+      );
   } else {
     current = current.then(() => {
       conn.disconnect();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../domain/errors.ts';
 import type { ManagedSecretRecord, SecretKind } from '../../domain/key-repositories.ts';
 import type { Store } from '../../domain/repositories.ts';
+import type { DomainEvents } from '../../domain/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { AuditService } from '../audit.service.ts';
 import type { JobContext, JobHandler } from '../jobs/job-runner.ts';
@@ -26,7 +27,13 @@ const CursorSchema = z.object({ to: z.number().int(), afterId: z.string(), versi
  * A crash anywhere leaves each secret wrapped under a version whose KEK still exists, and the
  * job resumes from its cursor.
  */
-export function kekRotationJob(d: { store: Store; hsm: KeyHsm; audit: AuditService; clock: Clock }): JobHandler<Params> {
+export function kekRotationJob(d: {
+  store: Store;
+  hsm: KeyHsm;
+  audit: AuditService;
+  clock: Clock;
+  events: DomainEvents;
+}): JobHandler<Params> {
   async function activateNewVersion(ctx: JobContext<Params>): Promise<number> {
     const domain = await d.store.keyDomains.find(ctx.params.domainId);
     if (!domain) throw new AppError('KEY_DOMAIN_NOT_FOUND', `No key domain ${ctx.params.domainId}`);
@@ -37,6 +44,7 @@ export function kekRotationJob(d: { store: Store; hsm: KeyHsm; audit: AuditServi
       if (!(await d.hsm.hasKey(label))) await d.hsm.createKek(label);
     });
     await d.store.transaction(async (tx) => {
+      tx.afterCommit(() => d.events.emit('keys:changed', { domainId: ctx.params.domainId }));
       const now = d.clock.now().toISOString();
       await tx.keyDomains.insertKek({ domainId: domain.id, version: to, hsmLabel: label, state: 'active', createdAt: now, deactivatedAt: null, destroyedAt: null });
       await tx.keyDomains.updateKek(domain.id, from, { state: 'retiring' });
@@ -83,6 +91,7 @@ export function kekRotationJob(d: { store: Store; hsm: KeyHsm; audit: AuditServi
       group.forEach((s, i) => updates.push({ id: s.id, wrapped: (rewrapped[i] as Buffer).toString('base64') }));
     }
     await d.store.transaction(async (tx) => {
+      tx.afterCommit(() => d.events.emit('keys:changed', { domainId: ctx.params.domainId }));
       let changed = 0;
       for (const u of updates) if (await tx.secrets.rewrap(u.id, version, to, u.wrapped)) changed++;
       await d.audit.record(tx, {
@@ -100,6 +109,7 @@ export function kekRotationJob(d: { store: Store; hsm: KeyHsm; audit: AuditServi
     const domainId = ctx.params.domainId;
     const keks = await d.store.keyDomains.listKeks(domainId);
     await d.store.transaction(async (tx) => {
+      tx.afterCommit(() => d.events.emit('keys:changed', { domainId: ctx.params.domainId }));
       for (const kek of keks) {
         if (kek.version === to || kek.state !== 'retiring') continue;
         if ((await tx.secrets.countWrappedUnder(domainId, kek.version)) > 0) continue;

@@ -1,5 +1,6 @@
 import { AppError } from '../../domain/errors.ts';
 import type { Store } from '../../domain/repositories.ts';
+import type { DomainEvents } from '../../domain/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { ApprovalsService } from '../approvals.service.ts';
@@ -22,6 +23,7 @@ export interface KekServiceDeps {
   domains: KeyDomainsService;
   secrets: ManagedSecretsService;
   logger: Logger;
+  events: DomainEvents;
 }
 
 /** KEK rotation (now and scheduled) and the approval-gated destruction of KEKs and secrets. */
@@ -132,6 +134,7 @@ export class KekService {
       if (await this.d.hsm.hasKey(kek.hsmLabel)) await this.d.hsm.destroyKey(kek.hsmLabel);
     });
     await this.d.store.transaction(async (tx) => {
+      tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId }));
       await tx.keyDomains.updateKek(domainId, version, { state: 'destroyed', destroyedAt: this.d.clock.now().toISOString() });
       await this.d.audit.record(tx, {
         actor: ctx.actor,

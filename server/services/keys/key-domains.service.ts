@@ -7,6 +7,7 @@ import type {
 import { AppError } from '../../domain/errors.ts';
 import type { KeyDomainRecord, KeyPurpose } from '../../domain/key-repositories.ts';
 import type { Store } from '../../domain/repositories.ts';
+import type { DomainEvents } from '../../domain/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { AuditService } from '../audit.service.ts';
 import type { Principal, RequestMeta } from '../auth/principal.ts';
@@ -22,7 +23,7 @@ const DAY_MS = 86_400_000;
 
 /** Key domains and their KEK versions (ARCHITECTURE.md §5). */
 export class KeyDomainsService {
-  constructor(private readonly d: { store: Store; hsm: KeyHsm; audit: AuditService; clock: Clock }) {}
+  constructor(private readonly d: { store: Store; hsm: KeyHsm; audit: AuditService; clock: Clock; events: DomainEvents }) {}
 
   /** Creates the default domains that do not exist yet (first start, or after an upgrade). */
   async ensureDefaults(): Promise<void> {
@@ -79,6 +80,7 @@ export class KeyDomainsService {
         requestId,
         details: { purpose: req.purpose, rotationPeriodDays: req.rotationPeriodDays, kekVersion: 1 },
       });
+      tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId: req.id }));
     });
   }
 
@@ -118,6 +120,7 @@ export class KeyDomainsService {
         requestId: meta.requestId,
         details: patch,
       });
+      tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId: id }));
     });
     return this.get(id);
   }

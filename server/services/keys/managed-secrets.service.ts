@@ -3,6 +3,7 @@ import type { ManagedSecret } from '../../../shared/schemas/keys.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { ManagedSecretRecord, SecretKind } from '../../domain/key-repositories.ts';
 import type { Store } from '../../domain/repositories.ts';
+import type { DomainEvents } from '../../domain/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { IdGen } from '../../platform/ids.ts';
 import type { AuditService } from '../audit.service.ts';
@@ -59,7 +60,9 @@ export function toSecretDto(s: ManagedSecretRecord): ManagedSecret {
  * that needs them.
  */
 export class ManagedSecretsService {
-  constructor(private readonly d: { store: Store; hsm: KeyHsm; audit: AuditService; clock: Clock; ids: IdGen }) {}
+  constructor(
+    private readonly d: { store: Store; hsm: KeyHsm; audit: AuditService; clock: Clock; ids: IdGen; events: DomainEvents },
+  ) {}
 
   /**
    * Generates `count` secrets in batches. The HSM works on batch n+1 while batch n commits,
@@ -102,6 +105,7 @@ export class ManagedSecretsService {
         destroyedAt: null,
       }));
       await this.d.store.transaction(async (tx) => {
+        tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId: domain.id }));
         await tx.secrets.insertMany(records);
         await this.d.audit.recordMany(
           tx,
@@ -167,6 +171,7 @@ export class ManagedSecretsService {
       if (!secret) throw new AppError('KEY_NOT_FOUND', 'No such secret');
       const to = nextKeyState(secret.state, event);
       if (!to) throw new AppError('KEY_STATE_INVALID', `Cannot ${event} a ${secret.state} secret`);
+      tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId: secret.domainId }));
       const now = this.d.clock.now().toISOString();
       const stamp = STATE_TIMESTAMP[to];
       await tx.secrets.updateState(id, { state: to, stateChangedAt: now, ...(stamp && { [stamp]: now }) });
@@ -189,6 +194,7 @@ export class ManagedSecretsService {
       if (!secret) throw new AppError('KEY_NOT_FOUND', 'No such secret');
       const to = nextKeyState(secret.state, 'destroy');
       if (!to) throw new AppError('KEY_STATE_INVALID', `A ${secret.state} secret must be deactivated before it is destroyed`);
+      tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId: secret.domainId }));
       const now = this.d.clock.now().toISOString();
       await tx.secrets.updateState(id, { state: 'destroyed', wrapped: null, stateChangedAt: now, destroyedAt: now });
       await this.d.audit.record(tx, {
