@@ -15,6 +15,7 @@ import { DEFAULT_SCRYPT_COST, PasswordHasher, type ScryptCost } from './services
 import { HsmStatusService } from './services/hsm-status.service.ts';
 import { JobRunner } from './services/jobs/job-runner.ts';
 import { kekRotationJob } from './services/keys/kek-rotation.job.ts';
+import type { KeyHsm, SealHsm } from './services/keys/hsm-port.ts';
 import { KekService } from './services/keys/kek.service.ts';
 import { KeyDomainsService } from './services/keys/key-domains.service.ts';
 import { ManagedSecretsService } from './services/keys/managed-secrets.service.ts';
@@ -35,10 +36,13 @@ export interface Services {
   hsmStatus: HsmStatusService;
 }
 
+export type ServicesHsm = KeyHsm & SealHsm & Pick<HsmDriver, 'getStatus'>;
+
 export interface BuildServicesOptions {
   config: Config;
   store: Store;
-  hsm: HsmDriver;
+  /** The HSM operations the services use (the real driver, or a test double with these). */
+  hsm: ServicesHsm;
   logger: Logger;
   clock?: Clock;
   ids?: IdGen;

@@ -12,8 +12,13 @@ import { openStore } from './db/store.ts';
 import { PasswordSchema } from '../shared/schemas/auth.ts';
 import { createLogger } from './platform/logger.ts';
 import { DeviceRegistry } from './registry/device-registry.ts';
+import { openHsm } from './registry/hsm-factory.ts';
 
 const SESSION_SWEEP_MS = 10 * 60_000;
+/** How often the audit chain head is sealed with the HSM (when anything was appended). */
+const AUDIT_SEAL_MS = 30_000;
+/** How often due KEK rotations are looked for. */
+const ROTATION_CHECK_MS = 60_000;
 
 function readConfig(): { config: Config; adminPassword: string | undefined } {
   try {
@@ -53,10 +58,16 @@ async function main(): Promise<void> {
   });
   const registry = new DeviceRegistry(config);
   registry.addReadinessCheck({ name: 'database', check: () => store.ping() });
+  const hsm = await openHsm(config, logger);
+  registry.setHsm(hsm);
 
-  const services = buildServices({ config, store });
+  const services = buildServices({ config, store, hsm, logger });
+  registry.addReadinessCheck({ name: 'hsm', check: () => services.hsmStatus.check() });
   const created = await services.users.ensureInitialAdmin(adminPassword);
   if (created?.oneTimePassword) printOneTimePassword(created.oneTimePassword);
+  await services.seals.ensureKey();
+  await services.domains.ensureDefaults();
+  services.jobs.start();
 
   const { httpServer, io } = createApp({ config, logger, store, registry, services });
   await new Promise<void>((resolve, reject) => {
@@ -79,6 +90,14 @@ async function main(): Promise<void> {
       .catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
   }, SESSION_SWEEP_MS);
   sweep.unref();
+  const background = (what: string, fn: () => Promise<unknown>) => () => {
+    fn().catch((err: unknown) => logger.warn({ err }, `${what} failed`));
+  };
+  const seal = setInterval(background('audit seal', () => services.seals.sealNow()), AUDIT_SEAL_MS);
+  seal.unref();
+  const rotations = setInterval(background('rotation schedule', () => services.keks.scheduleDueRotations()), ROTATION_CHECK_MS);
+  rotations.unref();
+  background('rotation schedule', () => services.keks.scheduleDueRotations())();
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -86,9 +105,14 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping');
     clearInterval(sweep);
-    void io
-      .close()
+    clearInterval(seal);
+    clearInterval(rotations);
+    void services.jobs
+      .stop()
+      .then(() => services.seals.sealNow())
+      .then(() => io.close())
       .then(() => registry.close())
+      .then(() => hsm.close())
       .then(() => store.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {

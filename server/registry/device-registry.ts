@@ -1,5 +1,6 @@
 import type { DeviceClass, FleetSummary } from '../../shared/schemas/fleet.ts';
 import type { Config } from '../config.ts';
+import type { HsmDriver } from '../drivers/hsm/hsm-driver.ts';
 import { getScenario, type Scenario } from '../../hardware-sims/scenarios/index.ts';
 
 /** A health probe the readiness endpoint runs (database, HSM, …). */
@@ -20,6 +21,12 @@ export class DeviceRegistry {
 
   constructor(private readonly config: Config) {
     this.scenario = config.scenario === 'none' ? null : getScenario(config.scenario);
+  }
+
+  private hsmDriver: HsmDriver | undefined;
+
+  setHsm(driver: HsmDriver): void {
+    this.hsmDriver = driver;
   }
 
   addReadinessCheck(check: ReadinessCheck): void {
@@ -48,8 +55,8 @@ export class DeviceRegistry {
       classes: classes.map((deviceClass) => ({
         deviceClass,
         driverKind: this.kind(deviceClass),
-        available: false,
-        deviceCount: 0,
+        available: deviceClass === 'hsm' && this.hsmDriver !== undefined,
+        deviceCount: deviceClass === 'hsm' && this.hsmDriver !== undefined ? 1 : 0,
       })),
     };
   }

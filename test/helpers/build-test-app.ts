@@ -10,6 +10,8 @@ import { loadConfig } from '../../server/config.ts';
 import { openStore } from '../../server/db/store.ts';
 import { createLogger } from '../../server/platform/logger.ts';
 import { DeviceRegistry } from '../../server/registry/device-registry.ts';
+import type { ServicesHsm } from '../../server/compose.ts';
+import { MemoryHsm } from './memory-hsm.ts';
 
 /** Cheap scrypt for tests: the real cost is exercised by the password-hasher test. */
 export const TEST_SCRYPT_COST = { N: 2 ** 10, r: 8, p: 1 };
@@ -19,6 +21,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   databaseUrl?: string;
   clientDistDir?: string;
+  /** Defaults to MemoryHsm; API tests of the HSM path pass a SoftHSM-backed driver. */
+  hsm?: ServicesHsm;
 }
 
 /**
@@ -47,8 +51,12 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
   });
   const registry = new DeviceRegistry(config);
   registry.addReadinessCheck({ name: 'database', check: () => store.ping() });
-  const services = buildServices({ config, store, scryptCost: TEST_SCRYPT_COST });
+  const hsm = opts.hsm ?? new MemoryHsm();
+  const services = buildServices({ config, store, hsm, logger, scryptCost: TEST_SCRYPT_COST, jobPollMs: 20 });
   await services.users.ensureInitialAdmin(ADMIN_PASSWORD);
+  await services.seals.ensureKey();
+  await services.domains.ensureDefaults();
+  services.jobs.start();
   const built = createApp({
     config,
     logger,
@@ -84,12 +92,13 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
   }
 
   async function close() {
+    await services.jobs.stop();
     await built.io.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 
-  return { ...built, config, store, services, registry, logs, dir, login, createUser, close };
+  return { ...built, config, store, services, registry, hsm, logs, dir, login, createUser, close };
 }
 
 export type TestApp = Awaited<ReturnType<typeof buildTestApp>>;

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { DriverError } from '../../server/drivers/core/driver-error.ts';
 import { Secret } from '../../server/drivers/core/secret.ts';
-import type { HsmSecretKind } from '../../server/drivers/hsm/hsm-driver.ts';
+import type { HsmSecretKind, HsmStatus } from '../../server/drivers/hsm/hsm-driver.ts';
 import type { KeyHsm, SealHsm } from '../../server/services/keys/hsm-port.ts';
 
 const IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex'); // RFC 3394 default IV
@@ -103,6 +103,18 @@ export class MemoryHsm implements KeyHsm, SealHsm {
 
   hmacSha256(label: string, data: Buffer): Promise<Buffer> {
     return Promise.resolve(createHmac('sha256', this.key(label, 'hmac')).update(data).digest());
+  }
+
+  getStatus(): Promise<HsmStatus> {
+    return Promise.resolve({
+      module: { description: 'MemoryHsm (tests)', manufacturer: 'Lockwarden', libraryVersion: '0.0', cryptokiVersion: '2.40' },
+      token: { label: 'memory', serialNumber: '0', model: 'memory', manufacturer: 'Lockwarden', hardwareVersion: '0.0', firmwareVersion: '0.0' },
+      isLoggedIn: true,
+      memory: { publicFree: null, publicTotal: null, privateFree: null, privateTotal: null },
+      mechanisms: { AES_KEY_GEN: true, AES_KEY_WRAP: true, AES_KEY_WRAP_PAD: true, AES_ECB: true, SHA256_HMAC: true, ECDSA: false, EC_KEY_PAIR_GEN: false, GENERIC_SECRET_KEY_GEN: true },
+      latencyMs: 0,
+      counters: { recoveries: 0, reinitializations: 0, objectsSinceInitialize: 0 },
+    });
   }
 
   /** Test helper: the plaintext behind a blob, to prove a secret is still recoverable. */

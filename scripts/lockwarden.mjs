@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// `npx lockwarden …`: the command-line interface over the same services as the console.
+// It runs the TypeScript entry point through tsx, exactly as `npm start` runs the server.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/cli/main.ts'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: process.cwd(),
+});
+process.exit(result.status ?? 1);
