@@ -49,6 +49,8 @@ function printOneTimePassword(password: string): void {
 
 async function main(): Promise<void> {
   const { config, adminPassword } = readConfig();
+  // Everything the console writes (database, WAL, token store, PIN files) is owner-only.
+  process.umask(0o077);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const logger = createLogger({ level: config.logLevel });
 

@@ -125,8 +125,10 @@ export class Pkcs11WorkerClient {
       this.#settle(p, () => p.reject(closedError()));
     if (!this.#dead) {
       let timer: NodeJS.Timeout | undefined;
+      const closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
+      this.#worker.postMessage({ type: 'close' });
       await Promise.race([
-        new Promise<void>((resolve) => (this.#onClosed = resolve)),
+        closed,
         new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.closeTimeoutMs))),
       ]);
       clearTimeout(timer);
