@@ -8,9 +8,10 @@ import type {
 } from '../../domain/repositories.ts';
 import type { Dialect } from '../dialect.ts';
 import type { AuditEventsTable, DatabaseSchema } from '../schema.ts';
+import { yieldToEventLoop } from '../yield.ts';
 
 /** Rows per INSERT, well under SQLite's bound-parameter limit (10 columns each). */
-const INSERT_CHUNK = 1000;
+const INSERT_CHUNK = 100;
 
 function toRecord(row: Selectable<AuditEventsTable>): AuditRecord {
   return {
@@ -56,18 +57,21 @@ export class KyselyAuditRepository implements AuditRepository {
     const head = await headQuery.executeTakeFirstOrThrow();
     let seq = Number(head.seq);
     let prevHash = head.hash;
-    const records: AuditRecord[] = entries.map((entry) => {
-      seq += 1;
-      const hash = auditRecordHash(prevHash, seq, at, entry);
-      const record = { ...entry, seq, at, prevHash, hash };
-      prevHash = hash;
-      return record;
-    });
-    for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+    const records: AuditRecord[] = [];
+    for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+      const chunk = entries.slice(i, i + INSERT_CHUNK).map((entry) => {
+        seq += 1;
+        const hash = auditRecordHash(prevHash, seq, at, entry);
+        const record = { ...entry, seq, at, prevHash, hash };
+        prevHash = hash;
+        return record;
+      });
+      records.push(...chunk);
+      if (i > 0) await yieldToEventLoop();
       await this.db
         .insertInto('audit_events')
         .values(
-          records.slice(i, i + INSERT_CHUNK).map((r) => ({
+          chunk.map((r) => ({
             seq: r.seq,
             at: r.at,
             actor: r.actor,

@@ -7,6 +7,7 @@ import type {
   SecretKind,
 } from '../../domain/key-repositories.ts';
 import type { DatabaseSchema, ManagedSecretsTable } from '../schema.ts';
+import { yieldToEventLoop } from '../yield.ts';
 
 function toRecord(row: Selectable<ManagedSecretsTable>): ManagedSecretRecord {
   return {
@@ -51,7 +52,7 @@ function toRow(s: ManagedSecretRecord): ManagedSecretsTable {
 }
 
 /** Rows per INSERT: SQLite allows 32,766 bound parameters; 16 columns × 500 stays well below. */
-const INSERT_CHUNK = 500;
+const INSERT_CHUNK = 100;
 
 export class KyselyManagedSecretRepository implements ManagedSecretRepository {
   constructor(private readonly db: Kysely<DatabaseSchema>) {}
@@ -62,6 +63,7 @@ export class KyselyManagedSecretRepository implements ManagedSecretRepository {
         .insertInto('managed_secrets')
         .values(secrets.slice(i, i + INSERT_CHUNK).map(toRow))
         .execute();
+      if (i + INSERT_CHUNK < secrets.length) await yieldToEventLoop();
     }
   }
 

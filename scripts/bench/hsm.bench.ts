@@ -1,0 +1,105 @@
+/**
+ * `npm run bench -- hsm [--count N]`: on one SoftHSM2 token, in one run,
+ *  (a) baseline: a tight synchronous pkcs11js generate+wrap loop (scripts/bench/hsm-raw-loop.ts),
+ *  (b) Lockwarden: N tape data keys generated and wrapped in the HSM through the driver's
+ *      worker thread and committed durably (SQLite, synchronous=FULL) with one audit record each,
+ * and the ratio (b)/(a). The baseline runs before and after (b) and is averaged, because this
+ * machine's speed drifts. Also reports event-loop delay p99 during (b) and peak RSS.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { ensureSoftHsmToken } from '../../hardware-sims/hsm/softhsm.ts';
+import { buildServices } from '../../server/compose.ts';
+import { loadConfig } from '../../server/config.ts';
+import { openStore } from '../../server/db/store.ts';
+import { createLogger } from '../../server/platform/logger.ts';
+import { openHsm } from '../../server/registry/hsm-factory.ts';
+import { kekLabel } from '../../server/services/keys/hsm-port.ts';
+
+const countArg = process.argv.indexOf('--count');
+const COUNT = countArg > 0 ? Number(process.argv[countArg + 1]) : 10_000;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'lw-bench-hsm-'));
+const config = loadConfig({ LOCKWARDEN_DATA_DIR: dir, LOCKWARDEN_SCENARIO: 'none' });
+const logger = createLogger({ level: 'warn' });
+
+function baseline(token: Awaited<ReturnType<typeof ensureSoftHsmToken>>, kek: string): number {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'hsm-raw-loop.ts')], {
+    env: {
+      ...process.env,
+      SOFTHSM2_CONF: token.confPath,
+      BENCH_MODULE: token.modulePath,
+      BENCH_TOKEN: token.tokenLabel,
+      BENCH_PIN_FILE: token.pinFile,
+      BENCH_KEK_LABEL: kek,
+      BENCH_COUNT: String(COUNT),
+    },
+    encoding: 'utf8',
+  });
+  return (JSON.parse(out.trim().split('\n').at(-1) as string) as { rate: number }).rate;
+}
+
+async function main() {
+  const token = await ensureSoftHsmToken({ dir: path.join(dir, 'hsm'), tokenLabel: config.drivers.hsm.tokenLabel });
+  const store = await openStore({ sqlitePath: path.join(dir, 'lockwarden.db') });
+  let hsm = await openHsm(config, logger);
+  let services = buildServices({ config, store, hsm, logger });
+  await services.domains.create(
+    { via: 'session', user: { id: 'bench', username: 'bench', role: 'admin', passwordHash: '', mustChangePassword: false, disabled: false, createdAt: '', updatedAt: '' } },
+    { id: 'bench-tapes', description: 'benchmark', purpose: 'tape', rotationPeriodDays: null },
+    { requestId: 'bench', address: '127.0.0.1', userAgent: null },
+  );
+  // The raw loop needs the module to itself in its own process; close ours meanwhile.
+  await hsm.close();
+  const kek = kekLabel('bench-tapes', 1);
+  const before = baseline(token, kek);
+
+  hsm = await openHsm(config, logger);
+  services = buildServices({ config, store, hsm, logger });
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  let peakRss = process.memoryUsage().rss;
+  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  loop.enable();
+  const start = process.hrtime.bigint();
+  const records = await services.secrets.generate({ domainId: 'bench-tapes', kind: 'tape-data-key', count: COUNT, activate: false, actor: 'bench', requestId: null });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  loop.disable();
+  clearInterval(rssTimer);
+  const auditCount = (await store.audit.list({ limit: COUNT + 10, action: 'secret.create' })).length;
+  await hsm.close();
+  const after = baseline(token, kek);
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  if (records.length !== COUNT || auditCount !== COUNT) throw new Error(`expected ${COUNT} keys and audit records, got ${records.length} / ${auditCount}`);
+  const rate = COUNT / seconds;
+  const base = (before + after) / 2;
+  const p99 = loop.percentile(99) / 1e6;
+  const figures = {
+    bench: 'hsm',
+    count: COUNT,
+    rate: Math.round(rate),
+    baseline: Math.round(base),
+    baselineBefore: Math.round(before),
+    baselineAfter: Math.round(after),
+    ratio: Math.round((rate / base) * 1000) / 1000,
+    eventLoopP99Ms: Math.round(p99 * 10) / 10,
+    peakRssMiB: Math.round(peakRss / 1048576),
+  };
+  console.log(`HSM enrollment benchmark (SoftHSM2, ${COUNT} AES-256 tape data keys)`);
+  console.log(`  baseline, raw pkcs11js loop : ${figures.baseline} keys/s (before ${figures.baselineBefore}, after ${figures.baselineAfter})`);
+  console.log(`  Lockwarden end to end       : ${figures.rate} keys/s (generated, wrapped, committed with audit, ${seconds.toFixed(2)} s)`);
+  console.log(`  ratio                       : ${figures.ratio} (target >= 0.7)`);
+  console.log(`  event-loop delay p99        : ${figures.eventLoopP99Ms} ms`);
+  console.log(`  peak RSS                    : ${figures.peakRssMiB} MiB`);
+  console.log(JSON.stringify(figures));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
