@@ -42,8 +42,8 @@ export function describeSigningContract(ctx: HsmContractContext): void {
         if (importRefused(err)) return t.skip('the HSM refuses to import a known key value');
         throw err;
       }
-      const data = Buffer.from('mac_{i-1} || record_i');
-      expect((await d.hmacSha256(label, data)).equals(createHmac('sha256', key).update(data).digest())).toBe(true);
+      for (const data of [Buffer.from('mac_{i-1} || record_i'), Buffer.alloc(0), randomBytes(70_000)])
+        expect((await d.hmacSha256(label, data)).equals(createHmac('sha256', key).update(data).digest())).toBe(true);
     });
 
     it('signs with ECDSA P-256 in the HSM; node:crypto verifies with the exported SPKI', async () => {

@@ -12,8 +12,13 @@ export async function hmacBatch(ctx: OpContext, label: string, data: Uint8Array[
   await forEachItem(ctx, data.length, (i) => {
     const { conn } = ctx;
     const key = conn.findKey(label, CKO.SECRET_KEY);
+    const input = data[i]!;
+    const out = outBuf.subarray(i * HMAC_LENGTH, (i + 1) * HMAC_LENGTH);
     conn.p.C_SignInit(conn.session, { mechanism: CKM.SHA256_HMAC }, key);
-    const mac = conn.p.C_Sign(conn.session, asBuffer(data[i]!), outBuf.subarray(i * HMAC_LENGTH));
+    // An empty input is a NULL pointer to SoftHSM (CKR_ARGUMENTS_BAD, and the operation stays
+    // active): finish without data instead, which is the HMAC of the empty message.
+    const mac =
+      input.length === 0 ? conn.p.C_SignFinal(conn.session, out) : conn.p.C_Sign(conn.session, asBuffer(input), out);
     if (mac.length !== HMAC_LENGTH) throw new DriverError('HSM_OPERATION_FAILED', 'unexpected HMAC length');
   });
   return { value: out, transfer: [out.buffer] };
