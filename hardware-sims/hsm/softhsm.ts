@@ -100,7 +100,8 @@ export async function ensureSoftHsmToken(opts: EnsureSoftHsmTokenOptions): Promi
   const existing = await countTokens(confPath, tokenLabel);
   if (existing > 1) throw new Error(`${existing} SoftHSM tokens are labelled ${tokenLabel} in ${tokenDir}`);
   if (existing === 1 && existsSync(token.pinFile)) return token;
-  if (existing === 1) throw new Error(`token ${tokenLabel} exists in ${tokenDir} but its PIN file is missing`);
+  if (existing === 1)
+    throw new Error(`token ${tokenLabel} exists in ${tokenDir} but its PIN file is missing`);
 
   await writePrivate(token.soPinFile, randomBytes(18).toString('base64url'));
   await writePrivate(token.pinFile, randomBytes(18).toString('base64url'));
@@ -109,6 +110,8 @@ export async function ensureSoftHsmToken(opts: EnsureSoftHsmTokenOptions): Promi
     env: { ...process.env, SOFTHSM2_CONF: confPath },
   });
   if ((await countTokens(confPath, tokenLabel)) !== 1)
-    throw new Error(`SoftHSM token ${tokenLabel} was not created; run softhsm2-util --show-slots with SOFTHSM2_CONF=${confPath}`);
+    throw new Error(
+      `SoftHSM token ${tokenLabel} was not created; run softhsm2-util --show-slots with SOFTHSM2_CONF=${confPath}`,
+    );
   return token;
 }

@@ -44,12 +44,27 @@ function baseline(token: Awaited<ReturnType<typeof ensureSoftHsmToken>>, kek: st
 }
 
 async function main() {
-  const token = await ensureSoftHsmToken({ dir: path.join(dir, 'hsm'), tokenLabel: config.drivers.hsm.tokenLabel });
+  const token = await ensureSoftHsmToken({
+    dir: path.join(dir, 'hsm'),
+    tokenLabel: config.drivers.hsm.tokenLabel,
+  });
   const store = await openStore({ sqlitePath: path.join(dir, 'lockwarden.db') });
   let hsm = await openHsm(config, logger);
   let services = buildServices({ config, store, hsm, logger });
   await services.domains.create(
-    { via: 'session', user: { id: 'bench', username: 'bench', role: 'admin', passwordHash: '', mustChangePassword: false, disabled: false, createdAt: '', updatedAt: '' } },
+    {
+      via: 'session',
+      user: {
+        id: 'bench',
+        username: 'bench',
+        role: 'admin',
+        passwordHash: '',
+        mustChangePassword: false,
+        disabled: false,
+        createdAt: '',
+        updatedAt: '',
+      },
+    },
     { id: 'bench-tapes', description: 'benchmark', purpose: 'tape', rotationPeriodDays: null },
     { requestId: 'bench', address: '127.0.0.1', userAgent: null },
   );
@@ -65,7 +80,14 @@ async function main() {
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   loop.enable();
   const start = process.hrtime.bigint();
-  const records = await services.secrets.generate({ domainId: 'bench-tapes', kind: 'tape-data-key', count: COUNT, activate: false, actor: 'bench', requestId: null });
+  const records = await services.secrets.generate({
+    domainId: 'bench-tapes',
+    kind: 'tape-data-key',
+    count: COUNT,
+    activate: false,
+    actor: 'bench',
+    requestId: null,
+  });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   loop.disable();
   clearInterval(rssTimer);
@@ -75,7 +97,8 @@ async function main() {
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 
-  if (records.length !== COUNT || auditCount !== COUNT) throw new Error(`expected ${COUNT} keys and audit records, got ${records.length} / ${auditCount}`);
+  if (records.length !== COUNT || auditCount !== COUNT)
+    throw new Error(`expected ${COUNT} keys and audit records, got ${records.length} / ${auditCount}`);
   const rate = COUNT / seconds;
   const base = (before + after) / 2;
   const p99 = loop.percentile(99) / 1e6;
@@ -91,8 +114,12 @@ async function main() {
     peakRssMiB: Math.round(peakRss / 1048576),
   };
   console.log(`HSM enrollment benchmark (SoftHSM2, ${COUNT} AES-256 tape data keys)`);
-  console.log(`  baseline, raw pkcs11js loop : ${figures.baseline} keys/s (before ${figures.baselineBefore}, after ${figures.baselineAfter})`);
-  console.log(`  Lockwarden end to end       : ${figures.rate} keys/s (generated, wrapped, committed with audit, ${seconds.toFixed(2)} s)`);
+  console.log(
+    `  baseline, raw pkcs11js loop : ${figures.baseline} keys/s (before ${figures.baselineBefore}, after ${figures.baselineAfter})`,
+  );
+  console.log(
+    `  Lockwarden end to end       : ${figures.rate} keys/s (generated, wrapped, committed with audit, ${seconds.toFixed(2)} s)`,
+  );
   console.log(`  ratio                       : ${figures.ratio} (target >= 0.7)`);
   console.log(`  event-loop delay p99        : ${figures.eventLoopP99Ms} ms`);
   console.log(`  peak RSS                    : ${figures.peakRssMiB} MiB`);

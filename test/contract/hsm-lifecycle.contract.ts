@@ -46,14 +46,19 @@ export function describeLifecycleContract(ctx: HsmContractContext): void {
       const never = ctx.label('kek-never-created');
       const inFlight = d.generateWrappedSecrets({ kekLabel: kek, kind: 'aes-256-key', count: 50_000 });
       const queued = [d.hasKey(kek), d.random(16), d.createKek(never)];
-      // Settle-handlers now: close() rejects them before the assertions below get to them.
-      const outcomes = [inFlight, ...queued].map((p) => p.then(() => null, (e: unknown) => Promise.reject(e)));
-      for (const o of outcomes) o.catch(() => {});
+      // Handlers now: close() rejects these before the assertions below get to them.
+      const outcomes = [inFlight, ...queued].map((p) =>
+        p.then(
+          () => 'resolved',
+          (e: unknown) => e,
+        ),
+      );
       await sleep(50);
       const t0 = performance.now();
       await d.close();
       expect(performance.now() - t0).toBeLessThan(3000);
-      for (const p of outcomes) await expectDriverError(p, 'HSM_CLOSED');
+      for (const e of await Promise.all(outcomes))
+        expect(e).toMatchObject({ name: 'DriverError', code: 'HSM_CLOSED' });
       await expectDriverError(d.random(8), 'HSM_CLOSED');
       await d.close();
       // The same instance opens again; the queued createKek never ran.
@@ -65,7 +70,10 @@ export function describeLifecycleContract(ctx: HsmContractContext): void {
     it('times out or aborts a call without wedging the driver', async () => {
       await withDriver(async (d) => {
         const big = { kekLabel: kek, kind: 'random-32' as const, count: 50_000 };
-        const timedOut = await expectDriverError(d.generateWrappedSecrets(big, { timeoutMs: 100 }), 'HSM_TIMEOUT');
+        const timedOut = await expectDriverError(
+          d.generateWrappedSecrets(big, { timeoutMs: 100 }),
+          'HSM_TIMEOUT',
+        );
         expect(timedOut.retryable).toBe(true);
         const running = new AbortController();
         const waiting = new AbortController();

@@ -22,7 +22,11 @@ export function describeRecoveryContract(ctx: HsmContractContext): void {
     /** A batch that needs the KEK handle, the session and the login all at once. */
     async function roundTrip(d: HsmDriver): Promise<void> {
       const batch = await d.generateWrappedSecrets({ kekLabel: kek, kind: 'aes-256-key', count: 20 });
-      const secret = await d.unwrapSecret({ kekLabel: kek, kind: 'aes-256-key', wrapped: batch[19]!.wrapped });
+      const secret = await d.unwrapSecret({
+        kekLabel: kek,
+        kind: 'aes-256-key',
+        wrapped: batch[19]!.wrapped,
+      });
       expect(secret.expose()).toHaveLength(32);
       secret.dispose();
     }

@@ -43,7 +43,9 @@ export function describeSigningContract(ctx: HsmContractContext): void {
         throw err;
       }
       for (const data of [Buffer.from('mac_{i-1} || record_i'), Buffer.alloc(0), randomBytes(70_000)])
-        expect((await d.hmacSha256(label, data)).equals(createHmac('sha256', key).update(data).digest())).toBe(true);
+        expect(
+          (await d.hmacSha256(label, data)).equals(createHmac('sha256', key).update(data).digest()),
+        ).toBe(true);
     });
 
     it('signs with ECDSA P-256 in the HSM; node:crypto verifies with the exported SPKI', async () => {
@@ -69,7 +71,9 @@ export function describeSigningContract(ctx: HsmContractContext): void {
       const sig = await d.signEcdsaSha256(label, data);
       expect(sig).toHaveLength(64);
       expect(verify('sha256', data, { key: pub, dsaEncoding: 'ieee-p1363' }, sig)).toBe(true);
-      expect(verify('sha256', Buffer.from('tampered'), { key: pub, dsaEncoding: 'ieee-p1363' }, sig)).toBe(false);
+      expect(verify('sha256', Buffer.from('tampered'), { key: pub, dsaEncoding: 'ieee-p1363' }, sig)).toBe(
+        false,
+      );
       await expectDriverError(d.signEcdsaSha256(ctx.label('no-such-pair'), data), 'HSM_KEY_NOT_FOUND');
     });
   });

@@ -168,7 +168,10 @@ function describeStatusContract(ctx: HsmContractContext): void {
       await expectDriverError(d.createKek('has space'), 'HSM_INVALID_ARGUMENT');
       await expectDriverError(d.createKek(''), 'HSM_INVALID_ARGUMENT');
       for (const count of [0, -1, 1.5, 100_001])
-        await expectDriverError(d.generateWrappedSecrets({ kekLabel, kind: 'random-32', count }), 'HSM_INVALID_ARGUMENT');
+        await expectDriverError(
+          d.generateWrappedSecrets({ kekLabel, kind: 'random-32', count }),
+          'HSM_INVALID_ARGUMENT',
+        );
       const kind = 'bogus' as 'random-32';
       await expectDriverError(d.generateWrappedSecrets({ kekLabel, kind, count: 1 }), 'HSM_INVALID_ARGUMENT');
       const short = await expectDriverError(

@@ -28,7 +28,8 @@ describeHsmContract({
     const base = { modulePath: modulePath!, tokenLabel: tokenLabel!, enableTestHooks: true };
     const wrongPin = env['LOCKWARDEN_TEST_PKCS11_ALLOW_WRONG_PIN'] === '1';
     return Promise.resolve({
-      createDriver: (opts = {}) => new Pkcs11HsmDriver({ ...base, ...opts, pin: () => readPinFile(pinFile!) }),
+      createDriver: (opts = {}) =>
+        new Pkcs11HsmDriver({ ...base, ...opts, pin: () => readPinFile(pinFile!) }),
       ...(wrongPin
         ? {
             createWrongPinDriver: () => {

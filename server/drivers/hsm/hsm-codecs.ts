@@ -37,6 +37,7 @@ const P256_SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03
 export function p256SpkiFromEcPoint(ecPoint: Uint8Array): Buffer {
   let point = Buffer.from(ecPoint);
   if (point.length === 67 && point[0] === 0x04 && point[1] === 0x41) point = point.subarray(2);
-  if (point.length !== 65 || point[0] !== 0x04) throw new Error('CKA_EC_POINT is not an uncompressed P-256 point');
+  if (point.length !== 65 || point[0] !== 0x04)
+    throw new Error('CKA_EC_POINT is not an uncompressed P-256 point');
   return Buffer.concat([P256_SPKI_PREFIX, point]);
 }

@@ -226,5 +226,12 @@ export interface HsmKeyAttributes {
   isAlwaysSensitive?: boolean;
   isNeverExtractable?: boolean;
   isLocal: boolean;
-  usage: { encrypt: boolean; decrypt: boolean; wrap: boolean; unwrap: boolean; sign: boolean; verify: boolean };
+  usage: {
+    encrypt: boolean;
+    decrypt: boolean;
+    wrap: boolean;
+    unwrap: boolean;
+    sign: boolean;
+    verify: boolean;
+  };
 }

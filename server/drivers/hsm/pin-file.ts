@@ -8,11 +8,16 @@ import { Secret } from '../core/secret.ts';
  */
 export async function readPinFile(path: string): Promise<Secret> {
   const info = await stat(path).catch(() => null);
-  if (!info?.isFile()) throw new DriverError('HSM_NOT_LOGGED_IN', 'the PIN file does not exist', { detail: { path } });
+  if (!info?.isFile())
+    throw new DriverError('HSM_NOT_LOGGED_IN', 'the PIN file does not exist', { detail: { path } });
   if ((info.mode & 0o077) !== 0)
-    throw new DriverError('HSM_NOT_LOGGED_IN', 'the PIN file must not be readable by group or others (chmod 600)', {
-      detail: { path, mode: (info.mode & 0o777).toString(8) },
-    });
+    throw new DriverError(
+      'HSM_NOT_LOGGED_IN',
+      'the PIN file must not be readable by group or others (chmod 600)',
+      {
+        detail: { path, mode: (info.mode & 0o777).toString(8) },
+      },
+    );
   const raw = await readFile(path);
   let end = raw.length;
   if (raw[end - 1] === 0x0a) end--;
@@ -20,6 +25,7 @@ export async function readPinFile(path: string): Promise<Secret> {
   const pin = Buffer.alloc(end);
   raw.copy(pin, 0, 0, end);
   raw.fill(0);
-  if (pin.length === 0) throw new DriverError('HSM_NOT_LOGGED_IN', 'the PIN file is empty', { detail: { path } });
+  if (pin.length === 0)
+    throw new DriverError('HSM_NOT_LOGGED_IN', 'the PIN file is empty', { detail: { path } });
   return new Secret(pin);
 }

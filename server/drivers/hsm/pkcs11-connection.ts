@@ -80,7 +80,7 @@ export class Pkcs11Connection {
     if (this.#pinRejected) throw this.#pinRejected;
     try {
       const p = this.#load();
-      this.#initialize(p);
+      this.#initialize(p, phase);
       this.#slot = this.#findSlot(p, phase);
       this.#session = p.C_OpenSession(this.#slot, CKF.SERIAL_SESSION | CKF.RW_SESSION);
       await this.#login(p, this.#session, this.#slot);
@@ -150,7 +150,12 @@ export class Pkcs11Connection {
         this.#handles.clear();
         if (recovery === 'reconnect' || !this.isHealthy()) await this.reconnect('recovery');
         const ckrName = cause.detail['ckrName'];
-        this.emit({ kind: 'recovered', op, code: cause.code, ...(typeof ckrName === 'string' ? { ckrName } : {}) });
+        this.emit({
+          kind: 'recovered',
+          op,
+          code: cause.code,
+          ...(typeof ckrName === 'string' ? { ckrName } : {}),
+        });
       }
     }
   }
@@ -199,7 +204,9 @@ export class Pkcs11Connection {
     ]);
     if (found.length === 0) {
       this.assertTokenPresent();
-      throw new DriverError('HSM_KEY_NOT_FOUND', `no key labelled ${label}`, { detail: { label, objectClass } });
+      throw new DriverError('HSM_KEY_NOT_FOUND', `no key labelled ${label}`, {
+        detail: { label, objectClass },
+      });
     }
     if (found.length > 1)
       throw new DriverError('HSM_KEY_AMBIGUOUS', `${found.length} keys are labelled ${label}`, {
@@ -231,7 +238,10 @@ export class Pkcs11Connection {
       p.load(this.init.modulePath);
     } catch (err) {
       throw new DriverError('HSM_MODULE_LOAD_FAILED', 'the PKCS#11 module could not be loaded', {
-        detail: { modulePath: this.init.modulePath, reason: err instanceof Error ? err.message : String(err) },
+        detail: {
+          modulePath: this.init.modulePath,
+          reason: err instanceof Error ? err.message : String(err),
+        },
       });
     }
     this.#p = this.instrument(p);
@@ -243,7 +253,7 @@ export class Pkcs11Connection {
    * SOFTHSM2_CONF & co. are read by the C library during C_Initialize only, so they are set
    * around it (the worker shares the process environment) and restored after.
    */
-  #initialize(p: PKCS11): void {
+  #initialize(p: PKCS11, phase: 'open' | 'recovery'): void {
     const saved = Object.entries(this.init.env).map(([k, v]) => {
       const old = process.env[k];
       process.env[k] = v;
@@ -254,13 +264,15 @@ export class Pkcs11Connection {
     } catch (err) {
       const ckr = ckrOf(err);
       if (ckr === CKR.CRYPTOKI_ALREADY_INITIALIZED) return;
-      throw new DriverError('HSM_MODULE_LOAD_FAILED', 'C_Initialize failed', {
-        detail: {
-          modulePath: this.init.modulePath,
-          ckr,
-          hint: 'SoftHSM: run `softhsm2-util --show-slots` with the same SOFTHSM2_CONF to see why',
-        },
-      });
+      const detail = {
+        modulePath: this.init.modulePath,
+        ckr,
+        hint: 'SoftHSM: run `softhsm2-util --show-slots` with the same SOFTHSM2_CONF to see why',
+      };
+      // It initialised before, so now the device or its store is gone (SoftHSM: token dir missing).
+      if (phase === 'recovery')
+        throw new DriverError('HSM_DEVICE_REMOVED', 'the module no longer initialises', { detail, retryable: true });
+      throw new DriverError('HSM_MODULE_LOAD_FAILED', 'C_Initialize failed', { detail });
     } finally {
       for (const [k, old] of saved) {
         if (old === undefined) delete process.env[k];
@@ -280,18 +292,26 @@ export class Pkcs11Connection {
     });
     const detail = { tokenLabel: this.init.tokenLabel };
     if (matches.length > 1)
-      throw new DriverError('HSM_TOKEN_AMBIGUOUS', `${matches.length} tokens are labelled ${detail.tokenLabel}`, {
-        detail: { ...detail, count: matches.length },
-      });
+      throw new DriverError(
+        'HSM_TOKEN_AMBIGUOUS',
+        `${matches.length} tokens are labelled ${detail.tokenLabel}`,
+        {
+          detail: { ...detail, count: matches.length },
+        },
+      );
     if (matches[0]) return matches[0];
     if (phase === 'recovery')
-      throw new DriverError('HSM_DEVICE_REMOVED', 'the token is no longer present', { detail, retryable: true });
+      throw new DriverError('HSM_DEVICE_REMOVED', 'the token is no longer present', {
+        detail,
+        retryable: true,
+      });
     throw new DriverError('HSM_TOKEN_NOT_FOUND', `no token labelled ${detail.tokenLabel}`, { detail });
   }
 
   async #login(p: PKCS11, session: Handle, slot: Handle): Promise<void> {
     // Do not spend an attempt on a token that already says the PIN is locked.
-    if (p.C_GetTokenInfo(slot).flags & CKF.USER_PIN_LOCKED) throw this.#rejectPin(new DriverError('HSM_PIN_LOCKED'));
+    if (p.C_GetTokenInfo(slot).flags & CKF.USER_PIN_LOCKED)
+      throw this.#rejectPin(new DriverError('HSM_PIN_LOCKED'));
     const pin = await this.pinSource();
     try {
       // pkcs11js only takes a JS string: it cannot be zeroed, so it lives only in this scope.

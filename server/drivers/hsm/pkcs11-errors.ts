@@ -125,7 +125,8 @@ const CKR_IN_MESSAGE = /\bCKR_[A-Z0-9_]+:(\d+)\b/;
 export function ckrOf(err: unknown): number | undefined {
   if (!(err instanceof Error)) return undefined;
   const code = (err as { code?: unknown }).code;
-  if (err.name === 'Pkcs11Error' && typeof code === 'number' && Number.isInteger(code) && code > 0) return code;
+  if (err.name === 'Pkcs11Error' && typeof code === 'number' && Number.isInteger(code) && code > 0)
+    return code;
   const m = CKR_IN_MESSAGE.exec(err.message);
   if (!m?.[1]) return undefined;
   const n = Number(m[1]);
@@ -143,7 +144,8 @@ export interface CkrDescription {
 export function describeCkr(ckr: number): CkrDescription {
   const entry = CKR_TABLE.get(ckr);
   const hex = `0x${ckr.toString(16).toUpperCase()}`;
-  const ckrName = entry?.name ?? (ckr >= CKR_VENDOR_DEFINED ? `CKR_VENDOR_DEFINED(${hex})` : `CKR_UNKNOWN(${hex})`);
+  const ckrName =
+    entry?.name ?? (ckr >= CKR_VENDOR_DEFINED ? `CKR_VENDOR_DEFINED(${hex})` : `CKR_UNKNOWN(${hex})`);
   const code = entry?.code ?? 'HSM_OPERATION_FAILED';
   return { ckr, ckrName, code, recovery: entry?.recovery ?? 'none', retryable: RETRYABLE_CODES.has(code) };
 }

@@ -88,9 +88,12 @@ export class Pkcs11HsmDriver implements HsmDriver {
     try {
       moduleKey = realpathSync(modulePath);
     } catch {
-      throw new DriverError('HSM_MODULE_LOAD_FAILED', 'the PKCS#11 module does not exist', { detail: { modulePath } });
+      throw new DriverError('HSM_MODULE_LOAD_FAILED', 'the PKCS#11 module does not exist', {
+        detail: { modulePath },
+      });
     }
-    if (modulesInUse.has(moduleKey)) throw new DriverError('HSM_MODULE_BUSY', undefined, { detail: { modulePath } });
+    if (modulesInUse.has(moduleKey))
+      throw new DriverError('HSM_MODULE_BUSY', undefined, { detail: { modulePath } });
     modulesInUse.add(moduleKey);
     this.#moduleKey = moduleKey;
     const client = new Pkcs11WorkerClient({
@@ -157,7 +160,8 @@ export class Pkcs11HsmDriver implements HsmDriver {
     opts?: HsmCallOptions,
     transfer?: ArrayBuffer[],
   ): Promise<HsmResults[K]> {
-    if (!this.#ready || !this.#client) return Promise.reject(new DriverError('HSM_CLOSED', 'the HSM driver is not open'));
+    if (!this.#ready || !this.#client)
+      return Promise.reject(new DriverError('HSM_CLOSED', 'the HSM driver is not open'));
     return this.#client.call(request, opts, transfer);
   }
 
@@ -188,11 +192,17 @@ export class Pkcs11HsmDriver implements HsmDriver {
     return this.#call({ op: 'describeKey', label }, opts);
   }
 
-  async generateWrappedSecrets(req: GenerateWrappedSecretsRequest, opts?: HsmCallOptions): Promise<WrappedSecret[]> {
+  async generateWrappedSecrets(
+    req: GenerateWrappedSecretsRequest,
+    opts?: HsmCallOptions,
+  ): Promise<WrappedSecret[]> {
     v.assertLabel(req.kekLabel, 'kekLabel');
     v.assertKind(req.kind);
     v.assertBatchSize(req.count, 'count');
-    const r = await this.#call({ op: 'generateWrapped', kekLabel: req.kekLabel, kind: req.kind, count: req.count }, opts);
+    const r = await this.#call(
+      { op: 'generateWrapped', kekLabel: req.kekLabel, kind: req.kind, count: req.count },
+      opts,
+    );
     const out: WrappedSecret[] = new Array<WrappedSecret>(req.count);
     for (let i = 0; i < req.count; i++)
       out[i] = {
@@ -218,7 +228,8 @@ export class Pkcs11HsmDriver implements HsmDriver {
     v.assertLabel(req.fromKekLabel, 'fromKekLabel');
     v.assertLabel(req.toKekLabel, 'toKekLabel');
     v.assertKind(req.kind);
-    if (!Array.isArray(req.wrapped)) throw new DriverError('HSM_INVALID_ARGUMENT', 'wrapped must be an array');
+    if (!Array.isArray(req.wrapped))
+      throw new DriverError('HSM_INVALID_ARGUMENT', 'wrapped must be an array');
     v.assertBatchSize(req.wrapped.length, 'wrapped.length');
     if (req.fromKekLabel === req.toKekLabel)
       throw new DriverError('HSM_INVALID_ARGUMENT', 'fromKekLabel and toKekLabel must differ');
@@ -229,9 +240,11 @@ export class Pkcs11HsmDriver implements HsmDriver {
     });
     const { fromKekLabel, toKekLabel, kind } = req;
     const r = await this.#call({ op: 'rewrap', fromKekLabel, toKekLabel, kind, packed }, opts, [
-      packed.buffer as ArrayBuffer,
+      packed.buffer,
     ]);
-    return req.wrapped.map((_, i) => Buffer.from(r.subarray(i * v.WRAPPED_LENGTH, (i + 1) * v.WRAPPED_LENGTH)));
+    return req.wrapped.map((_, i) =>
+      Buffer.from(r.subarray(i * v.WRAPPED_LENGTH, (i + 1) * v.WRAPPED_LENGTH)),
+    );
   }
 
   async createHmacKey(label: string, opts?: HsmCallOptions): Promise<void> {
@@ -282,7 +295,8 @@ export class Pkcs11HsmDriver implements HsmDriver {
 
   /** Fault injection and probes for contract tests; rejects unless built with enableTestHooks. */
   async testHook(hook: TestHook, opts?: HsmCallOptions): Promise<unknown> {
-    if (!this.options.enableTestHooks) throw new DriverError('HSM_INVALID_ARGUMENT', 'test hooks are disabled');
+    if (!this.options.enableTestHooks)
+      throw new DriverError('HSM_INVALID_ARGUMENT', 'test hooks are disabled');
     return this.#call({ op: 'testHook', hook }, opts);
   }
 }

@@ -46,7 +46,12 @@ export function createSigningKeyPair(ctx: OpContext, label: string) {
     assertLabelFree(conn, label);
     const id = newId(conn);
     const mechanism = { mechanism: CKM.EC_KEY_PAIR_GEN };
-    conn.p.C_GenerateKeyPair(conn.session, mechanism, ecPublicTemplate(label, id), ecPrivateTemplate(label, id));
+    conn.p.C_GenerateKeyPair(
+      conn.session,
+      mechanism,
+      ecPublicTemplate(label, id),
+      ecPrivateTemplate(label, id),
+    );
     conn.forget(label);
     return null;
   });

@@ -28,7 +28,14 @@ const genMechanism = (kind: HsmSecretKind) => ({
 });
 
 /** KCV inside the HSM (the key is sensitive): AES-ECB(0¹²⁸) or HMAC-SHA256(label); 3 bytes. */
-function writeKcv(p: PKCS11, session: Handle, kind: HsmSecretKind, key: Handle, out: Buffer, scratch: Buffer) {
+function writeKcv(
+  p: PKCS11,
+  session: Handle,
+  kind: HsmSecretKind,
+  key: Handle,
+  out: Buffer,
+  scratch: Buffer,
+) {
   let check: Buffer;
   if (kind === 'aes-256-key') {
     p.C_EncryptInit(session, { mechanism: CKM.AES_ECB }, key);
@@ -52,7 +59,13 @@ function wrapInto(p: PKCS11, session: Handle, kek: Handle, key: Handle, out: Buf
  * SoftHSM 2.6.1 reports a failed RFC 3394 integrity check as CKR_GENERAL_ERROR. If the session
  * is still healthy right after, the blob was at fault, not the device.
  */
-function unwrap(conn: Pkcs11Connection, kek: Handle, blob: Buffer, template: Template, index?: number): Handle {
+function unwrap(
+  conn: Pkcs11Connection,
+  kek: Handle,
+  blob: Buffer,
+  template: Template,
+  index?: number,
+): Handle {
   try {
     const key = conn.p.C_UnwrapKey(conn.session, WRAP, kek, blob, template);
     conn.noteSessionObjects(1);
@@ -61,7 +74,8 @@ function unwrap(conn: Pkcs11Connection, kek: Handle, blob: Buffer, template: Tem
     const ckr = ckrOf(err);
     if (ckr === undefined) throw err;
     const d = describeCkr(ckr);
-    const blamesBlob = d.code === 'HSM_WRAPPED_KEY_INVALID' || (ckr === CKR.GENERAL_ERROR && conn.isHealthy());
+    const blamesBlob =
+      d.code === 'HSM_WRAPPED_KEY_INVALID' || (ckr === CKR.GENERAL_ERROR && conn.isHealthy());
     if (!blamesBlob) throw err;
     throw new DriverError('HSM_WRAPPED_KEY_INVALID', `the wrapped key does not unwrap (${d.ckrName})`, {
       detail: { ckr, ckrName: d.ckrName, ...(index === undefined ? {} : { index }) },
@@ -94,7 +108,12 @@ export async function generateWrapped(ctx: OpContext, kekLabel: string, kind: Hs
 }
 
 /** The one path where plaintext leaves the HSM: read once, copied into its own buffer, zeroed. */
-export async function unwrapSecret(ctx: OpContext, kekLabel: string, kind: HsmSecretKind, wrapped: Uint8Array) {
+export async function unwrapSecret(
+  ctx: OpContext,
+  kekLabel: string,
+  kind: HsmSecretKind,
+  wrapped: Uint8Array,
+) {
   const out = new Uint8Array(SECRET_LENGTH);
   const template = unwrapTemplate(kind, 'export');
   await ctx.run(() => {

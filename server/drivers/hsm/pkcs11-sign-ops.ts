@@ -18,7 +18,9 @@ export async function hmacBatch(ctx: OpContext, label: string, data: Uint8Array[
     // An empty input is a NULL pointer to SoftHSM (CKR_ARGUMENTS_BAD, and the operation stays
     // active): finish without data instead, which is the HMAC of the empty message.
     const mac =
-      input.length === 0 ? conn.p.C_SignFinal(conn.session, out) : conn.p.C_Sign(conn.session, asBuffer(input), out);
+      input.length === 0
+        ? conn.p.C_SignFinal(conn.session, out)
+        : conn.p.C_Sign(conn.session, asBuffer(input), out);
     if (mac.length !== HMAC_LENGTH) throw new DriverError('HSM_OPERATION_FAILED', 'unexpected HMAC length');
   });
   return { value: out, transfer: [out.buffer] };

@@ -40,7 +40,7 @@ export class FaultInjector {
   };
 }
 
-export function runTestHook(ctx: OpContext, faults: FaultInjector, hook: TestHook): Promise<unknown> | unknown {
+export function runTestHook(ctx: OpContext, faults: FaultInjector, hook: TestHook): unknown {
   const { conn } = ctx;
   switch (hook.kind) {
     case 'close-all-sessions':

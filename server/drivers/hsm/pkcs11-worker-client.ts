@@ -47,9 +47,13 @@ const closedError = () => new DriverError('HSM_CLOSED');
  */
 function spawn(init: WorkerInit): Worker {
   const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./pkcs11-worker.js', self), { workerData: init, env: SHARE_ENV });
+  if (!self.endsWith('.ts'))
+    return new Worker(new URL('./pkcs11-worker.js', self), { workerData: init, env: SHARE_ENV });
   const entry = new URL('./pkcs11-worker.ts', self).href;
-  return new Worker(new URL('./worker-bootstrap.mjs', self), { workerData: { ...init, entry }, env: SHARE_ENV });
+  return new Worker(new URL('./worker-bootstrap.mjs', self), {
+    workerData: { ...init, entry },
+    env: SHARE_ENV,
+  });
 }
 
 /** Late results of calls nobody waits for any more may hold plaintext: zero them. */
@@ -68,7 +72,7 @@ export class Pkcs11WorkerClient {
   #onClosed: (() => void) | null = null;
 
   constructor(private readonly options: WorkerClientOptions) {
-    this.#worker = spawn({ ...options.init, control: this.#control.buffer as SharedArrayBuffer });
+    this.#worker = spawn({ ...options.init, control: this.#control.buffer });
     this.#worker.on('message', (msg: WorkerToMain) => this.#onMessage(msg));
     this.#worker.on('error', (err) => this.#die(err.name));
     this.#worker.on('exit', (code) => this.#die(`exit ${code}`));
@@ -184,14 +188,20 @@ export class Pkcs11WorkerClient {
 
   async #sendPin(reqId: number): Promise<void> {
     const refuse = (error: WireError) => this.#worker.postMessage({ type: 'pin', reqId, pin: null, error });
-    if (!this.isAlive) return refuse({ code: 'HSM_CLOSED', message: 'the driver is closing', retryable: false, detail: {} });
+    if (!this.isAlive)
+      return refuse({ code: 'HSM_CLOSED', message: 'the driver is closing', retryable: false, detail: {} });
     try {
       const pin = await this.options.getPin();
       this.#worker.postMessage({ type: 'pin', reqId, pin }, [pin.buffer as ArrayBuffer]);
     } catch (err) {
       // The PIN source's own error may quote the file or variable: keep only its type.
       const reason = err instanceof Error ? err.name : typeof err;
-      refuse({ code: 'HSM_NOT_LOGGED_IN', message: 'the PIN could not be read', retryable: true, detail: { reason } });
+      refuse({
+        code: 'HSM_NOT_LOGGED_IN',
+        message: 'the PIN could not be read',
+        retryable: true,
+        detail: { reason },
+      });
     }
   }
 

@@ -36,13 +36,18 @@ const requestPin = () =>
     post({ type: 'need-pin', reqId });
   });
 
-const conn = new Pkcs11Connection(init, requestPin, (event) => post({ type: 'event', event }), faults?.instrument);
+const conn = new Pkcs11Connection(
+  init,
+  requestPin,
+  (event) => post({ type: 'event', event }),
+  faults?.instrument,
+);
 
 interface OpResult {
   value: unknown;
   transfer?: ArrayBuffer[];
 }
-const plain = async (v: Promise<unknown> | unknown): Promise<OpResult> => ({ value: await v });
+const plain = async (v: unknown): Promise<OpResult> => ({ value: await v });
 
 function dispatch(ctx: OpContext, req: HsmRequest): Promise<OpResult> {
   switch (req.op) {
@@ -115,7 +120,10 @@ port.on('message', (msg: MainToWorker) => {
     if (msg.pin) waiter?.resolve(msg.pin);
     else
       waiter?.reject(
-        new DriverError(msg.error.code, msg.error.message, { detail: msg.error.detail, retryable: msg.error.retryable }),
+        new DriverError(msg.error.code, msg.error.message, {
+          detail: msg.error.detail,
+          retryable: msg.error.retryable,
+        }),
       );
   } else {
     current = current.then(() => {
