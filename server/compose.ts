@@ -87,7 +87,18 @@ export function buildServices(opts: BuildServicesOptions): Services {
   const approvals = new ApprovalsService({ store, audit, clock, ids, events });
   const domains = new KeyDomainsService({ store, hsm, audit, clock, events });
   const secrets = new ManagedSecretsService({ store, hsm, audit, clock, ids, events });
-  const keks = new KekService({ store, hsm, audit, clock, jobs, approvals, domains, secrets, logger, events });
+  const keks = new KekService({
+    store,
+    hsm,
+    audit,
+    clock,
+    jobs,
+    approvals,
+    domains,
+    secrets,
+    logger,
+    events,
+  });
   const seals = new AuditSealService({ store, hsm, clock });
   const hsmStatus = new HsmStatusService({ hsm, kind: config.drivers.hsm.kind, clock });
   return { events, audit, auth, users, tokens, jobs, approvals, domains, secrets, keks, seals, hsmStatus };

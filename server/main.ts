@@ -95,9 +95,15 @@ async function main(): Promise<void> {
   const background = (what: string, fn: () => Promise<unknown>) => () => {
     fn().catch((err: unknown) => logger.warn({ err }, `${what} failed`));
   };
-  const seal = setInterval(background('audit seal', () => services.seals.sealNow()), AUDIT_SEAL_MS);
+  const seal = setInterval(
+    background('audit seal', () => services.seals.sealNow()),
+    AUDIT_SEAL_MS,
+  );
   seal.unref();
-  const rotations = setInterval(background('rotation schedule', () => services.keks.scheduleDueRotations()), ROTATION_CHECK_MS);
+  const rotations = setInterval(
+    background('rotation schedule', () => services.keks.scheduleDueRotations()),
+    ROTATION_CHECK_MS,
+  );
   rotations.unref();
   background('rotation schedule', () => services.keks.scheduleDueRotations())();
 

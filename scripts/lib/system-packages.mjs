@@ -1,50 +1,108 @@
-// Debian packages the project needs, each with a file that proves it is installed, and the
-// one installer both `npm start` and `npm test` use. Root installs with apt-get; anyone else
-// gets the exact command to run.
-import { execFileSync } from 'node:child_process';
+// The Debian packages Lockwarden needs, in one place, each with the command or file whose
+// presence proves it is installed, plus the one installer `npm start` and `npm test` share.
+// Root installs what is missing with apt-get (CI runs as root on a fresh machine); anyone else
+// gets an error naming the packages and the exact command, because sudo would need a prompt.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 
-/** @type {Record<string, () => boolean>} package → is it installed? */
-export const PROBES = {
-  softhsm2: () => ['/usr/lib/softhsm/libsofthsm2.so', '/usr/bin/softhsm2-util'].every((p) => existsSync(p)),
-  opensc: () => existsSync('/usr/bin/pkcs11-tool'),
-  postgresql: () => findPostgresBin('initdb') !== undefined,
-  chromium: () => existsSync('/usr/bin/chromium'),
-};
-
-/** initdb/pg_ctl live under /usr/lib/postgresql/<major>/bin on Debian. */
-export function findPostgresBin(name) {
-  const base = '/usr/lib/postgresql';
+/** Debian keeps one directory per PostgreSQL major, e.g. /usr/lib/postgresql/15/bin/initdb. */
+export function findPostgresBin(name, base = '/usr/lib/postgresql') {
   if (!existsSync(base)) return undefined;
+  // Newest major first, so a machine with 15 and 16 side by side uses 16.
   const majors = readdirSync(base).sort((a, b) => Number(b) - Number(a));
   for (const major of majors) {
-    const file = `${base}/${major}/bin/${name}`;
+    const file = path.join(base, major, 'bin', name);
     if (existsSync(file)) return file;
   }
   return undefined;
 }
 
+/** A command on PATH; /usr/sbin and /sbin too, since a non-root PATH often lacks them (mtx). */
+export function findCommand(name, searchPath = process.env.PATH ?? '') {
+  const dirs = [...searchPath.split(path.delimiter), '/usr/sbin', '/sbin'].filter(Boolean);
+  return dirs.map((d) => path.join(d, name)).find((f) => existsSync(f));
+}
+
+const command = (name) => ({ proof: `command ${name}`, installed: () => findCommand(name) !== undefined });
+
+/** Package → how we know it is there. Add new system dependencies here and nowhere else. */
+export const PACKAGES = {
+  postgresql: {
+    proof: 'initdb and pg_ctl under /usr/lib/postgresql/*/bin',
+    installed: () => findPostgresBin('initdb') !== undefined && findPostgresBin('pg_ctl') !== undefined,
+  },
+  softhsm2: command('softhsm2-util'),
+  opensc: command('pkcs11-tool'),
+  chromium: command('chromium'),
+  'sg3-utils': command('sg_raw'),
+  mtx: command('mtx'),
+  socat: command('socat'),
+  // Compilers for the native addons (better-sqlite3, pkcs11js): no prebuilt binary can be
+  // downloaded here, so `npm ci` builds them from source with node-gyp.
+  python3: command('python3'),
+  make: command('make'),
+  'g++': command('g++'),
+};
+
+/** What each entry point needs. */
+export const START_PACKAGES = ['softhsm2', 'opensc'];
+export const TEST_PACKAGES = ['postgresql', 'softhsm2', 'opensc', 'chromium', 'sg3-utils', 'mtx', 'socat'];
+export const BUILD_TOOLCHAIN = ['python3', 'make', 'g++'];
+
+export function missingPackages(names) {
+  return names.filter((name) => {
+    const pkg = PACKAGES[name];
+    if (!pkg) throw new Error(`system-packages.mjs: unknown package ${name}`);
+    return !pkg.installed();
+  });
+}
+
+export function aptInstallCommand(names) {
+  return (
+    'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 ' +
+    `install -y --no-install-recommends ${names.join(' ')}`
+  );
+}
+
+/** Thrown when packages are missing and this process cannot install them. */
+export class MissingPackagesError extends Error {
+  constructor(missing, reason) {
+    super(
+      `Missing system packages: ${missing.join(', ')} (${reason}).\n` +
+        `Install them as root:\n  sudo sh -c '${aptInstallCommand(missing)}'`,
+    );
+    this.name = 'MissingPackagesError';
+    this.missing = missing;
+  }
+}
+
+// apt-get update takes a while and one refresh per process is enough.
+let listsUpdated = false;
+
+function apt(args) {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const r = spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', ...args], { stdio: 'inherit', env });
+  if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${r.error?.message ?? r.status})`);
+}
+
 /**
- * Installs the missing packages among `names`. Returns normally when all are present;
- * throws with a clear message when they are missing and cannot be installed.
+ * Makes sure every package in `names` is installed. Returns the packages it installed; throws
+ * MissingPackagesError when something is missing and we are not root, or apt-get fails.
  */
 export function ensurePackages(names, log = console.log) {
-  const missing = names.filter((n) => !PROBES[n]());
-  if (missing.length === 0) return;
-  const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing.join(' ')}`;
-  if (process.getuid?.() !== 0) {
-    throw new Error(
-      `Missing system packages: ${missing.join(', ')}.\nInstall them as root:\n  sudo sh -c '${command}'`,
-    );
-  }
+  const missing = missingPackages(names);
+  if (missing.length === 0) return [];
+  if (process.getuid?.() !== 0) throw new MissingPackagesError(missing, 'not running as root');
   log(`Installing system packages: ${missing.join(', ')} (first run only)…`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'update', '-qq'], { stdio: 'inherit', env });
-  execFileSync(
-    'apt-get',
-    ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '-qq', '--no-install-recommends', ...missing],
-    { stdio: 'inherit', env },
-  );
-  const still = missing.filter((n) => !PROBES[n]());
-  if (still.length > 0) throw new Error(`apt-get did not install: ${still.join(', ')}`);
+  try {
+    if (!listsUpdated) apt(['update', '-qq']);
+    listsUpdated = true;
+    apt(['install', '-y', '-q', '--no-install-recommends', ...missing]);
+  } catch (err) {
+    throw new MissingPackagesError(missing, err instanceof Error ? err.message : String(err));
+  }
+  const still = missingPackages(missing);
+  if (still.length > 0) throw new MissingPackagesError(still, 'apt-get installed them but they are not found');
+  return missing;
 }

@@ -34,20 +34,31 @@ async function run(argv: string[]): Promise<number> {
   }
   process.umask(0o077);
   const config = loadConfig(process.env);
-  const logger = createLogger({ level: process.env.LOCKWARDEN_LOG_LEVEL ?? 'warn' }, process.stderr as never);
-  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'lockwarden.db') });
+  const logger = createLogger({ level: process.env.LOCKWARDEN_LOG_LEVEL ?? 'warn' }, process.stderr);
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: path.join(config.dataDir, 'lockwarden.db'),
+  });
   const hsm = await openHsm(config, logger);
   try {
     const services = buildServices({ config, store, hsm, logger });
     if (area === 'audit' && action === 'verify') {
       const result = await services.seals.verify();
-      process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${result.ok ? 'OK' : 'TAMPERED'}: ${result.message}\n`);
+      process.stdout.write(
+        json
+          ? `${JSON.stringify(result, null, 2)}\n`
+          : `${result.ok ? 'OK' : 'TAMPERED'}: ${result.message}\n`,
+      );
       return result.ok ? 0 : 1;
     }
     if (area === 'audit' && action === 'seal') {
       await services.seals.ensureKey();
       const seq = await services.seals.sealNow();
-      process.stdout.write(seq === null ? 'Nothing to seal: the audit trail is empty.\n' : `Sealed the audit chain at record ${seq}.\n`);
+      process.stdout.write(
+        seq === null
+          ? 'Nothing to seal: the audit trail is empty.\n'
+          : `Sealed the audit chain at record ${seq}.\n`,
+      );
       return 0;
     }
     const domains = await services.domains.list();
@@ -69,7 +80,9 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : `lockwarden: ${err instanceof Error ? err.message : String(err)}`}\n`);
+    process.stderr.write(
+      `${err instanceof ConfigError ? err.message : `lockwarden: ${err instanceof Error ? err.message : String(err)}`}\n`,
+    );
     process.exit(err instanceof ConfigError ? 2 : 1);
   },
 );

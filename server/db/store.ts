@@ -45,6 +45,9 @@ function repositories(db: Kysely<DatabaseSchema>, dialect: Dialect, inTransactio
 function createKysely(opts: OpenStoreOptions): { db: Kysely<DatabaseSchema>; dialect: Dialect } {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection the server drops (restart, failover) must not crash the process; the
+    // pool replaces it and the next query reports any real outage.
+    pool.on('error', () => undefined);
     return {
       db: new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }),
       dialect: 'postgres',

@@ -57,7 +57,11 @@ export interface KeyDomainRepository {
   insertKek(kek: KekVersionRecord): Promise<void>;
   findKek(domainId: string, version: number): Promise<KekVersionRecord | undefined>;
   listKeks(domainId: string): Promise<KekVersionRecord[]>;
-  updateKek(domainId: string, version: number, patch: Partial<Pick<KekVersionRecord, 'state' | 'deactivatedAt' | 'destroyedAt'>>): Promise<void>;
+  updateKek(
+    domainId: string,
+    version: number,
+    patch: Partial<Pick<KekVersionRecord, 'state' | 'deactivatedAt' | 'destroyedAt'>>,
+  ): Promise<void>;
 }
 
 export interface SecretCounts {
@@ -70,7 +74,12 @@ export interface ManagedSecretRepository {
   find(id: string): Promise<ManagedSecretRecord | undefined>;
   listByOwner(ownerRef: string): Promise<ManagedSecretRecord[]>;
   /** Secrets of a domain still wrapped under `kekVersion`, by id order after `afterId`. */
-  listWrappedUnder(domainId: string, kekVersion: number, afterId: string, limit: number): Promise<ManagedSecretRecord[]>;
+  listWrappedUnder(
+    domainId: string,
+    kekVersion: number,
+    afterId: string,
+    limit: number,
+  ): Promise<ManagedSecretRecord[]>;
   countWrappedUnder(domainId: string, kekVersion: number): Promise<number>;
   counts(domainId: string): Promise<SecretCounts>;
   /** Replaces the blob only if it is still under `fromVersion` (idempotent re-wrap). */

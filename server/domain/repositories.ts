@@ -165,7 +165,11 @@ export interface JobRecord {
 export interface JobRepository {
   insert(job: JobRecord): Promise<void>;
   find(id: string): Promise<JobRecord | undefined>;
-  list(opts: { limit: number; kind?: string | undefined; states?: JobState[] | undefined }): Promise<JobRecord[]>;
+  list(opts: {
+    limit: number;
+    kind?: string | undefined;
+    states?: JobState[] | undefined;
+  }): Promise<JobRecord[]>;
   /**
    * Atomically takes the oldest runnable job: queued and due, or running under an owner whose
    * heartbeat is older than `staleBefore` (a crashed instance). Returns it, now owned by `owner`.
@@ -175,16 +179,31 @@ export interface JobRepository {
   saveProgress(
     id: string,
     owner: string,
-    patch: { done: number; total: number; failedItems: number; cursor: Record<string, unknown> | null; at: string },
+    patch: {
+      done: number;
+      total: number;
+      failedItems: number;
+      cursor: Record<string, unknown> | null;
+      at: string;
+    },
   ): Promise<boolean>;
   heartbeat(id: string, owner: string, at: string): Promise<boolean>;
   finish(
     id: string,
     owner: string,
-    patch: { state: 'succeeded' | 'failed' | 'cancelled'; errorCode: string | null; errorMessage: string | null; at: string },
+    patch: {
+      state: 'succeeded' | 'failed' | 'cancelled';
+      errorCode: string | null;
+      errorMessage: string | null;
+      at: string;
+    },
   ): Promise<boolean>;
   /** Puts a running job back in the queue after a transient failure, keeping its cursor. */
-  requeue(id: string, owner: string, p: { runAfter: string; errorCode: string; errorMessage: string; at: string }): Promise<boolean>;
+  requeue(
+    id: string,
+    owner: string,
+    p: { runAfter: string; errorCode: string; errorMessage: string; at: string },
+  ): Promise<boolean>;
   requestCancel(id: string, at: string): Promise<void>;
   /** Cancels a job that never started (no owner); true if it did. */
   cancelQueued(id: string, at: string): Promise<boolean>;

@@ -29,7 +29,10 @@ export async function openHsm(config: Config, logger: Logger): Promise<HsmDriver
   const hsm = config.drivers.hsm;
   let driver: Pkcs11HsmDriver;
   if (hsm.kind === 'softhsm') {
-    const token = await ensureSoftHsmToken({ dir: path.join(config.dataDir, 'hsm'), tokenLabel: hsm.tokenLabel });
+    const token = await ensureSoftHsmToken({
+      dir: path.join(config.dataDir, 'hsm'),
+      tokenLabel: hsm.tokenLabel,
+    });
     driver = new Pkcs11HsmDriver({
       modulePath: hsm.modulePath ?? token.modulePath,
       tokenLabel: token.tokenLabel,
@@ -57,7 +60,8 @@ export async function openHsm(config: Config, logger: Logger): Promise<HsmDriver
       await driver.open({ timeoutMs: 30_000 });
       return driver;
     } catch (err) {
-      if (attempt >= 4 || !isDriverError(err) || !(err.retryable || err.code === 'HSM_TOKEN_NOT_FOUND')) throw err;
+      if (attempt >= 4 || !isDriverError(err) || !(err.retryable || err.code === 'HSM_TOKEN_NOT_FOUND'))
+        throw err;
       logger.warn({ attempt, code: err.code }, 'HSM not ready; retrying');
       await new Promise((r) => setTimeout(r, 250 * attempt));
     }

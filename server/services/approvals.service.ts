@@ -10,7 +10,10 @@ import type { AuditService } from './audit.service.ts';
 import type { Principal, RequestMeta } from './auth/principal.ts';
 
 /** Carries out an approved action. It must re-check its preconditions: time has passed. */
-export type ApprovalExecutor = (approval: ApprovalRecord, ctx: { actor: string; requestId: string | null }) => Promise<void>;
+export type ApprovalExecutor = (
+  approval: ApprovalRecord,
+  ctx: { actor: string; requestId: string | null },
+) => Promise<void>;
 
 /** Roles that may approve destructive work. */
 export const APPROVER_ROLES: readonly Role[] = ['security-officer', 'admin'];
@@ -26,7 +29,14 @@ export class ApprovalsService {
   private readonly executors = new Map<string, ApprovalExecutor>();
 
   constructor(
-    private readonly d: { store: Store; audit: AuditService; clock: Clock; ids: IdGen; events: DomainEvents; expiryHours?: number },
+    private readonly d: {
+      store: Store;
+      audit: AuditService;
+      clock: Clock;
+      ids: IdGen;
+      events: DomainEvents;
+      expiryHours?: number;
+    },
   ) {}
 
   registerExecutor(action: string, executor: ApprovalExecutor): void {
@@ -49,11 +59,15 @@ export class ApprovalsService {
       decidedBy: null,
       decidedAt: null,
       decisionNote: null,
-      expiresAt: new Date(now.getTime() + (this.d.expiryHours ?? DEFAULT_EXPIRY_HOURS) * 3_600_000).toISOString(),
+      expiresAt: new Date(
+        now.getTime() + (this.d.expiryHours ?? DEFAULT_EXPIRY_HOURS) * 3_600_000,
+      ).toISOString(),
       executedAt: null,
     };
     await this.d.store.transaction(async (tx) => {
-      tx.afterCommit(() => this.d.events.emit('approval:changed', { id: record.id, state: 'pending', action: record.action }));
+      tx.afterCommit(() =>
+        this.d.events.emit('approval:changed', { id: record.id, state: 'pending', action: record.action }),
+      );
       await tx.approvals.insert(record);
       await this.d.audit.record(tx, {
         actor: record.requestedBy,
@@ -83,7 +97,10 @@ export class ApprovalsService {
     await this.decide(approval, 'approved', actor.user.username, note, meta);
     const executor = this.executors.get(approval.action) as ApprovalExecutor;
     try {
-      await executor({ ...approval, state: 'approved' }, { actor: actor.user.username, requestId: meta.requestId });
+      await executor(
+        { ...approval, state: 'approved' },
+        { actor: actor.user.username, requestId: meta.requestId },
+      );
     } catch (err) {
       await this.d.store.transaction((tx) =>
         this.d.audit.record(tx, {
@@ -115,7 +132,8 @@ export class ApprovalsService {
   private async pending(id: string): Promise<ApprovalRecord> {
     const approval = await this.d.store.approvals.find(id);
     if (!approval) throw new AppError('APPROVAL_NOT_FOUND', 'No such approval request');
-    if (approval.state !== 'pending') throw new AppError('APPROVAL_NOT_PENDING', `The request is already ${approval.state}`);
+    if (approval.state !== 'pending')
+      throw new AppError('APPROVAL_NOT_PENDING', `The request is already ${approval.state}`);
     if (approval.expiresAt <= this.d.clock.now().toISOString()) {
       await this.decide(approval, 'expired', 'system', 'approval window passed', { requestId: null });
       throw new AppError('APPROVAL_EXPIRED', 'The approval window has passed; request again');
@@ -132,17 +150,31 @@ export class ApprovalsService {
   ): Promise<void> {
     await this.d.store.transaction(async (tx) => {
       const now = this.d.clock.now().toISOString();
-      if (!(await tx.approvals.transition(approval.id, 'pending', { state, decidedBy: by, decidedAt: now, decisionNote: note }))) {
+      if (
+        !(await tx.approvals.transition(approval.id, 'pending', {
+          state,
+          decidedBy: by,
+          decidedAt: now,
+          decisionNote: note,
+        }))
+      ) {
         throw new AppError('APPROVAL_NOT_PENDING', 'The request was decided by someone else just now');
       }
-      tx.afterCommit(() => this.d.events.emit('approval:changed', { id: approval.id, state, action: approval.action }));
+      tx.afterCommit(() =>
+        this.d.events.emit('approval:changed', { id: approval.id, state, action: approval.action }),
+      );
       await this.d.audit.record(tx, {
         actor: by,
         action: `approval.${state === 'approved' ? 'approve' : state === 'denied' ? 'deny' : state === 'expired' ? 'expire' : 'cancel'}`,
         target: approval.target,
         outcome: 'success',
         requestId: meta.requestId,
-        details: { approvalId: approval.id, action: approval.action, requestedBy: approval.requestedBy, note },
+        details: {
+          approvalId: approval.id,
+          action: approval.action,
+          requestedBy: approval.requestedBy,
+          note,
+        },
       });
     });
   }

@@ -24,7 +24,8 @@ export class AuditSealService {
 
   async ensureKey(): Promise<void> {
     await hsmCall('seal key creation', async () => {
-      if (!(await this.d.hsm.hasKey(AUDIT_SEAL_KEY_LABEL))) await this.d.hsm.createHmacKey(AUDIT_SEAL_KEY_LABEL);
+      if (!(await this.d.hsm.hasKey(AUDIT_SEAL_KEY_LABEL)))
+        await this.d.hsm.createHmacKey(AUDIT_SEAL_KEY_LABEL);
     });
   }
 
@@ -34,7 +35,9 @@ export class AuditSealService {
     if (head.seq === 0) return null;
     const latest = await this.d.store.auditSeals.latest();
     if (latest && latest.seq >= head.seq) return latest.seq;
-    const mac = await hsmCall('audit seal', () => this.d.hsm.hmacSha256(AUDIT_SEAL_KEY_LABEL, sealMessage(head.seq, head.hash)));
+    const mac = await hsmCall('audit seal', () =>
+      this.d.hsm.hmacSha256(AUDIT_SEAL_KEY_LABEL, sealMessage(head.seq, head.hash)),
+    );
     await this.d.store.auditSeals.insert({
       seq: head.seq,
       hash: head.hash,
@@ -76,13 +79,31 @@ export class AuditSealService {
       const page = await this.d.store.audit.range(expectedSeq, PAGE);
       for (const r of page) {
         if (r.seq !== expectedSeq) {
-          return result(false, 'record-missing', expectedSeq, `Record ${expectedSeq} is missing (deleted); the next one is ${r.seq}`, counts());
+          return result(
+            false,
+            'record-missing',
+            expectedSeq,
+            `Record ${expectedSeq} is missing (deleted); the next one is ${r.seq}`,
+            counts(),
+          );
         }
         if (r.prevHash !== prevHash) {
-          return result(false, 'chain-broken', r.seq, `Record ${r.seq} does not link to record ${r.seq - 1}: inserted, reordered or its predecessor edited`, counts());
+          return result(
+            false,
+            'chain-broken',
+            r.seq,
+            `Record ${r.seq} does not link to record ${r.seq - 1}: inserted, reordered or its predecessor edited`,
+            counts(),
+          );
         }
         if (auditRecordHash(prevHash, r.seq, r.at, r) !== r.hash) {
-          return result(false, 'record-edited', r.seq, `Record ${r.seq} was altered after it was written`, counts());
+          return result(
+            false,
+            'record-edited',
+            r.seq,
+            `Record ${r.seq} was altered after it was written`,
+            counts(),
+          );
         }
         if (sealedSeqs.has(r.seq)) hashes.set(r.seq, r.hash);
         prevHash = r.hash;
@@ -94,7 +115,13 @@ export class AuditSealService {
     const lastSeq = expectedSeq - 1;
     const head = await this.d.store.audit.head();
     if (head.seq !== lastSeq || head.hash !== prevHash) {
-      return result(false, 'head-mismatch', Math.min(head.seq, lastSeq) + 1, `The chain ends at ${lastSeq} but its head says ${head.seq}: records at the end were deleted or added`, counts());
+      return result(
+        false,
+        'head-mismatch',
+        Math.min(head.seq, lastSeq) + 1,
+        `The chain ends at ${lastSeq} but its head says ${head.seq}: records at the end were deleted or added`,
+        counts(),
+      );
     }
     let checkedSeals = 0;
     let trustedUpTo = 0;
@@ -110,16 +137,30 @@ export class AuditSealService {
           : `The HSM seal at record ${seal.seq} does not match: records ${firstBad}–${seal.seq} were rewritten`;
         return result(false, 'seal-mismatch', firstBad, message, { ...counts(), seals: checkedSeals });
       }
-      const mac = await hsmCall('audit seal check', () => this.d.hsm.hmacSha256(seal.keyLabel, sealMessage(seal.seq, seal.hash)));
+      const mac = await hsmCall('audit seal check', () =>
+        this.d.hsm.hmacSha256(seal.keyLabel, sealMessage(seal.seq, seal.hash)),
+      );
       const stored = Buffer.from(seal.mac, 'hex');
       if (stored.length !== mac.length || !timingSafeEqual(stored, mac)) {
-        return result(false, 'seal-invalid', seal.seq, `The seal at record ${seal.seq} was not made by this HSM's audit key`, { ...counts(), seals: checkedSeals });
+        return result(
+          false,
+          'seal-invalid',
+          seal.seq,
+          `The seal at record ${seal.seq} was not made by this HSM's audit key`,
+          { ...counts(), seals: checkedSeals },
+        );
       }
       checkedSeals++;
       trustedUpTo = seal.seq;
     }
     const lastSealed = seals[0]?.seq ?? null;
     const unsealed = lastSeq - (lastSealed ?? 0);
-    return result(true, null, null, `Chain intact: ${records} records, ${checkedSeals} HSM seals${unsealed > 0 ? `; ${unsealed} newest records not sealed yet` : ''}`, { records, lastSeq, seals: checkedSeals, lastSealed });
+    return result(
+      true,
+      null,
+      null,
+      `Chain intact: ${records} records, ${checkedSeals} HSM seals${unsealed > 0 ? `; ${unsealed} newest records not sealed yet` : ''}`,
+      { records, lastSeq, seals: checkedSeals, lastSealed },
+    );
   }
 }

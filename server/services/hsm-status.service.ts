@@ -4,7 +4,9 @@ import type { Clock } from '../platform/clock.ts';
 
 /** The HSM as a device for the dashboard and the readiness probe. */
 export class HsmStatusService {
-  constructor(private readonly d: { hsm: Pick<HsmDriver, 'getStatus'>; kind: 'softhsm' | 'pkcs11'; clock: Clock }) {}
+  constructor(
+    private readonly d: { hsm: Pick<HsmDriver, 'getStatus'>; kind: 'softhsm' | 'pkcs11'; clock: Clock },
+  ) {}
 
   async status(): Promise<HsmStatusDto> {
     const checkedAt = this.d.clock.now().toISOString();

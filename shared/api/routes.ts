@@ -71,7 +71,11 @@ export const API = {
   'fleet.summary': { method: 'GET', path: '/api/fleet', response: FleetSummarySchema },
   'audit.verify': { method: 'GET', path: '/api/audit/verification', response: AuditVerificationSchema },
   'hsm.status': { method: 'GET', path: '/api/hsm', response: HsmStatusSchema },
-  'domains.list': { method: 'GET', path: '/api/key-domains', response: z.object({ domains: z.array(KeyDomainSchema) }) },
+  'domains.list': {
+    method: 'GET',
+    path: '/api/key-domains',
+    response: z.object({ domains: z.array(KeyDomainSchema) }),
+  },
   'domains.get': { method: 'GET', path: '/api/key-domains/:id', response: KeyDomainSchema },
   'domains.create': {
     method: 'POST',
@@ -105,7 +109,11 @@ export const API = {
     body: DestroyRequestSchema,
     response: ApprovalSchema,
   },
-  'approvals.list': { method: 'GET', path: '/api/approvals', response: z.object({ approvals: z.array(ApprovalSchema) }) },
+  'approvals.list': {
+    method: 'GET',
+    path: '/api/approvals',
+    response: z.object({ approvals: z.array(ApprovalSchema) }),
+  },
   'approvals.approve': {
     method: 'POST',
     path: '/api/approvals/:id/approve',
@@ -118,7 +126,12 @@ export const API = {
     body: ApprovalDecisionSchema,
     response: ApprovalSchema,
   },
-  'jobs.list': { method: 'GET', path: '/api/jobs', query: JobListQuerySchema, response: z.object({ jobs: z.array(JobSchema) }) },
+  'jobs.list': {
+    method: 'GET',
+    path: '/api/jobs',
+    query: JobListQuerySchema,
+    response: z.object({ jobs: z.array(JobSchema) }),
+  },
   'jobs.get': { method: 'GET', path: '/api/jobs/:id', response: JobSchema },
   'jobs.cancel': { method: 'POST', path: '/api/jobs/:id/cancel', response: JobSchema },
 } as const satisfies Record<string, RouteSpec>;

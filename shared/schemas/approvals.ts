@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-export const ApprovalStateSchema = z.enum(['pending', 'approved', 'denied', 'expired', 'executed', 'cancelled']);
+export const ApprovalStateSchema = z.enum([
+  'pending',
+  'approved',
+  'denied',
+  'expired',
+  'executed',
+  'cancelled',
+]);
 
 export const ApprovalSchema = z.object({
   id: z.string(),

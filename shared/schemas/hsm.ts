@@ -6,7 +6,12 @@ export const HsmStatusSchema = z.object({
   kind: z.enum(['softhsm', 'pkcs11']),
   error: z.string().nullable(),
   module: z
-    .object({ description: z.string(), manufacturer: z.string(), libraryVersion: z.string(), cryptokiVersion: z.string() })
+    .object({
+      description: z.string(),
+      manufacturer: z.string(),
+      libraryVersion: z.string(),
+      cryptokiVersion: z.string(),
+    })
     .nullable(),
   token: z
     .object({

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
 /** NIST SP 800-57 Part 1 key states. */
-export const KEY_STATES = ['pre-active', 'active', 'suspended', 'deactivated', 'compromised', 'destroyed'] as const;
+export const KEY_STATES = [
+  'pre-active',
+  'active',
+  'suspended',
+  'deactivated',
+  'compromised',
+  'destroyed',
+] as const;
 export const KeyStateSchema = z.enum(KEY_STATES);
 export type KeyState = z.infer<typeof KeyStateSchema>;
 

@@ -29,9 +29,9 @@ describe('every route requires authentication', () => {
   it('answers 401 AUTH_REQUIRED to every non-public route without credentials', async () => {
     const routes = listRoutes(t.app).filter((r) => !PUBLIC.has(`${r.method} ${r.path}`));
     for (const { method, path } of routes) {
-      const res = await request(t.app)
-        [method.toLowerCase() as 'get'](concretePath(path))
-        .set('Content-Type', 'application/json');
+      const agent = request(t.app);
+      const call = agent[method.toLowerCase() as 'get'].bind(agent);
+      const res = await call(concretePath(path)).set('Content-Type', 'application/json');
       expect({ route: `${method} ${path}`, status: res.status }).toEqual({
         route: `${method} ${path}`,
         status: 401,

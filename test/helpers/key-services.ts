@@ -21,12 +21,35 @@ export function keyServices(store: TestStore, hsm: KeyHsm & SealHsm, instanceId 
   const logger = createLogger({ level: 'silent' });
   const events = new DomainEvents();
   const audit = new AuditService(store, clock, events);
-  const jobs = new JobRunner({ store, events, clock, ids, logger, instanceId, pollMs: 20, heartbeatMs: 50, staleAfterMs: 200, retryBaseMs: 20, reclaimAllOnStart: true });
+  const jobs = new JobRunner({
+    store,
+    events,
+    clock,
+    ids,
+    logger,
+    instanceId,
+    pollMs: 20,
+    heartbeatMs: 50,
+    staleAfterMs: 200,
+    retryBaseMs: 20,
+    reclaimAllOnStart: true,
+  });
   jobs.register(kekRotationJob({ store, hsm, audit, clock, events }));
   const approvals = new ApprovalsService({ store, audit, clock, ids, events });
   const domains = new KeyDomainsService({ store, hsm, audit, clock, events });
   const secrets = new ManagedSecretsService({ store, hsm, audit, clock, ids, events });
-  const keks = new KekService({ store, hsm, audit, clock, jobs, approvals, domains, secrets, logger, events });
+  const keks = new KekService({
+    store,
+    hsm,
+    audit,
+    clock,
+    jobs,
+    approvals,
+    domains,
+    secrets,
+    logger,
+    events,
+  });
   const seals = new AuditSealService({ store, hsm, clock });
   return { events, audit, jobs, approvals, domains, secrets, keks, seals };
 }

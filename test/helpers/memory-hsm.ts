@@ -45,7 +45,9 @@ export class MemoryHsm implements KeyHsm, SealHsm {
     const fault = this.faults.find((f) => f.method === method && n > f.after);
     if (fault) {
       this.faults = this.faults.filter((f) => f !== fault);
-      throw new DriverError(fault.code ?? 'HSM_DEVICE_REMOVED', `injected fault in ${method}`, { retryable: true });
+      throw new DriverError(fault.code ?? 'HSM_DEVICE_REMOVED', `injected fault in ${method}`, {
+        retryable: true,
+      });
     }
   }
 
@@ -107,11 +109,32 @@ export class MemoryHsm implements KeyHsm, SealHsm {
 
   getStatus(): Promise<HsmStatus> {
     return Promise.resolve({
-      module: { description: 'MemoryHsm (tests)', manufacturer: 'Lockwarden', libraryVersion: '0.0', cryptokiVersion: '2.40' },
-      token: { label: 'memory', serialNumber: '0', model: 'memory', manufacturer: 'Lockwarden', hardwareVersion: '0.0', firmwareVersion: '0.0' },
+      module: {
+        description: 'MemoryHsm (tests)',
+        manufacturer: 'Lockwarden',
+        libraryVersion: '0.0',
+        cryptokiVersion: '2.40',
+      },
+      token: {
+        label: 'memory',
+        serialNumber: '0',
+        model: 'memory',
+        manufacturer: 'Lockwarden',
+        hardwareVersion: '0.0',
+        firmwareVersion: '0.0',
+      },
       isLoggedIn: true,
       memory: { publicFree: null, publicTotal: null, privateFree: null, privateTotal: null },
-      mechanisms: { AES_KEY_GEN: true, AES_KEY_WRAP: true, AES_KEY_WRAP_PAD: true, AES_ECB: true, SHA256_HMAC: true, ECDSA: false, EC_KEY_PAIR_GEN: false, GENERIC_SECRET_KEY_GEN: true },
+      mechanisms: {
+        AES_KEY_GEN: true,
+        AES_KEY_WRAP: true,
+        AES_KEY_WRAP_PAD: true,
+        AES_ECB: true,
+        SHA256_HMAC: true,
+        ECDSA: false,
+        EC_KEY_PAIR_GEN: false,
+        GENERIC_SECRET_KEY_GEN: true,
+      },
       latencyMs: 0,
       counters: { recoveries: 0, reinitializations: 0, objectsSinceInitialize: 0 },
     });

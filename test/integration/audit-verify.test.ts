@@ -15,7 +15,17 @@ describeEachDialect('audit chain verifier', (factory) => {
     s = keyServices(store, new MemoryHsm());
     await s.seals.ensureKey();
     for (let i = 1; i <= 30; i++) {
-      await store.audit.append({ actor: 'u', action: 'test.event', target: `t:${i}`, outcome: 'success', requestId: null, details: { i } }, AT);
+      await store.audit.append(
+        {
+          actor: 'u',
+          action: 'test.event',
+          target: `t:${i}`,
+          outcome: 'success',
+          requestId: null,
+          details: { i },
+        },
+        AT,
+      );
       if (i % 10 === 0) await s.seals.sealNow();
     }
   });
@@ -27,7 +37,14 @@ describeEachDialect('audit chain verifier', (factory) => {
 
   it('reports an intact, sealed chain', async () => {
     const r = await s.seals.verify();
-    expect(r).toMatchObject({ ok: true, checkedRecords: 30, lastSeq: 30, checkedSeals: 3, lastSealedSeq: 30, problem: null });
+    expect(r).toMatchObject({
+      ok: true,
+      checkedRecords: 30,
+      lastSeq: 30,
+      checkedSeals: 3,
+      lastSealedSeq: 30,
+      problem: null,
+    });
   });
 
   it('finds an edited record', async () => {
@@ -38,7 +55,10 @@ describeEachDialect('audit chain verifier', (factory) => {
   it('finds an edited record whose hash the attacker recomputed (the link to it breaks)', async () => {
     const row = (await store.audit.range(12, 1))[0]!;
     const forged = { ...row, actor: 'mallory' };
-    await events().set({ actor: 'mallory', hash: auditRecordHash(row.prevHash, 12, row.at, forged) }).where('seq', '=', 12).execute();
+    await events()
+      .set({ actor: 'mallory', hash: auditRecordHash(row.prevHash, 12, row.at, forged) })
+      .where('seq', '=', 12)
+      .execute();
     expect(await s.seals.verify()).toMatchObject({ ok: false, problem: 'chain-broken', firstBadSeq: 13 });
   });
 
@@ -50,18 +70,43 @@ describeEachDialect('audit chain verifier', (factory) => {
   it('finds deleted records at the end (the head and the seal disagree)', async () => {
     await store.kysely.deleteFrom('audit_events').where('seq', '>', 27).execute();
     expect(await s.seals.verify()).toMatchObject({ ok: false, problem: 'head-mismatch', firstBadSeq: 28 });
-    await store.kysely.updateTable('audit_head').set({ seq: 27, hash: (await store.audit.range(27, 1))[0]!.hash }).execute();
+    await store.kysely
+      .updateTable('audit_head')
+      .set({ seq: 27, hash: (await store.audit.range(27, 1))[0]!.hash })
+      .execute();
     expect(await s.seals.verify()).toMatchObject({ ok: false, problem: 'seal-mismatch', firstBadSeq: 28 });
   });
 
   it('finds an inserted record', async () => {
     // Renumber 21..30 to 22..31 and slip a forged record in at 21, with a correct own hash.
-    for (let seq = 30; seq >= 21; seq--) await events().set({ seq: seq + 1 }).where('seq', '=', seq).execute();
+    for (let seq = 30; seq >= 21; seq--)
+      await events()
+        .set({ seq: seq + 1 })
+        .where('seq', '=', seq)
+        .execute();
     const prev = (await store.audit.range(20, 1))[0]!;
-    const entry = { actor: 'mallory', action: 'test.event', target: 'x', outcome: 'success' as const, requestId: null, details: {} };
+    const entry = {
+      actor: 'mallory',
+      action: 'test.event',
+      target: 'x',
+      outcome: 'success' as const,
+      requestId: null,
+      details: {},
+    };
     await store.kysely
       .insertInto('audit_events')
-      .values({ seq: 21, at: AT, actor: 'mallory', action: 'test.event', target: 'x', outcome: 'success', request_id: null, details: '{}', prev_hash: prev.hash, hash: auditRecordHash(prev.hash, 21, AT, entry) })
+      .values({
+        seq: 21,
+        at: AT,
+        actor: 'mallory',
+        action: 'test.event',
+        target: 'x',
+        outcome: 'success',
+        request_id: null,
+        details: '{}',
+        prev_hash: prev.hash,
+        hash: auditRecordHash(prev.hash, 21, AT, entry),
+      })
       .execute();
     expect(await s.seals.verify()).toMatchObject({ ok: false, problem: 'chain-broken', firstBadSeq: 22 });
   });
@@ -92,7 +137,11 @@ describeEachDialect('audit chain verifier', (factory) => {
   });
 
   it('finds a forged seal', async () => {
-    await store.kysely.updateTable('audit_seals').set({ mac: '00'.repeat(32) }).where('seq', '=', 20).execute();
+    await store.kysely
+      .updateTable('audit_seals')
+      .set({ mac: '00'.repeat(32) })
+      .where('seq', '=', 20)
+      .execute();
     expect(await s.seals.verify()).toMatchObject({ ok: false, problem: 'seal-invalid', firstBadSeq: 20 });
   });
 });

@@ -79,7 +79,9 @@ describeEachDialect('JobRunner', (factory) => {
     events.on('job:progress', (p) => seen.push(`${p.state}:${p.done}/${p.total}`));
     const r = runner(store, 'a', events);
     r.register(countingHandler(touched));
-    const job = await store.transaction((tx) => r.enqueue(tx, { kind: 'test.count', params: { n: 35 }, actor: 'tester' }));
+    const job = await store.transaction((tx) =>
+      r.enqueue(tx, { kind: 'test.count', params: { n: 35 }, actor: 'tester' }),
+    );
     r.start();
     const done = await waitFor(async () => {
       const j = await store.jobs.find(job.id);
@@ -97,7 +99,9 @@ describeEachDialect('JobRunner', (factory) => {
     const first: number[] = [];
     const a = runner(store, 'instance-a');
     a.register(countingHandler(first, { stopAfterBatches: 2 }));
-    const job = await store.transaction((tx) => a.enqueue(tx, { kind: 'test.count', params: { n: 50 }, actor: 't' }));
+    const job = await store.transaction((tx) =>
+      a.enqueue(tx, { kind: 'test.count', params: { n: 50 }, actor: 't' }),
+    );
     a.start();
     await waitFor(async () => ((await store.jobs.find(job.id))?.done === 20 ? true : undefined));
     // "Crash": instance a stops heartbeating and never finishes the job.
@@ -121,9 +125,16 @@ describeEachDialect('JobRunner', (factory) => {
   it('records a failure with a safe message, and cancels queued and running jobs', async () => {
     const r = runner(store, 'a');
     r.register(countingHandler([], { failAt: 12 }));
-    const failing = await store.transaction((tx) => r.enqueue(tx, { kind: 'test.count', params: { n: 30 }, actor: 't' }));
+    const failing = await store.transaction((tx) =>
+      r.enqueue(tx, { kind: 'test.count', params: { n: 30 }, actor: 't' }),
+    );
     const later = await store.transaction((tx) =>
-      r.enqueue(tx, { kind: 'test.count', params: { n: 30 }, actor: 't', runAfter: '2999-01-01T00:00:00.000Z' }),
+      r.enqueue(tx, {
+        kind: 'test.count',
+        params: { n: 30 },
+        actor: 't',
+        runAfter: '2999-01-01T00:00:00.000Z',
+      }),
     );
     r.start();
     const failed = await waitFor(async () => {
@@ -145,7 +156,8 @@ describeEachDialect('JobRunner', (factory) => {
     b.register(countingHandler(touchedB));
     const ids = await store.transaction(async (tx) => {
       const out: string[] = [];
-      for (let i = 0; i < 6; i++) out.push((await a.enqueue(tx, { kind: 'test.count', params: { n: 20 }, actor: 't' })).id);
+      for (let i = 0; i < 6; i++)
+        out.push((await a.enqueue(tx, { kind: 'test.count', params: { n: 20 }, actor: 't' })).id);
       return out;
     });
     a.start();

@@ -13,7 +13,10 @@ const HSM_STEPS = ['createKek#1', 'rewrapSecrets#1', 'rewrapSecrets#2', 'rewrapS
  * records for it, to the plaintext it had when it was generated.
  */
 async function expectAllRecoverable(store: TestStore, hsm: MemoryHsm, original: Map<string, string>) {
-  const rows = await store.kysely.selectFrom('managed_secrets').select(['id', 'wrapped', 'kek_version']).execute();
+  const rows = await store.kysely
+    .selectFrom('managed_secrets')
+    .select(['id', 'wrapped', 'kek_version'])
+    .execute();
   expect(rows).toHaveLength(original.size);
   for (const row of rows) {
     const kek = await store.keyDomains.findKek('sed-fleet', row.kek_version);
@@ -38,13 +41,27 @@ describeEachDialect('KEK rotation survives a crash at any step', (factory) => {
       const hsm = new MemoryHsm();
       const first = keyServices(store, hsm, 'instance-a');
       await first.domains.ensureDefaults();
-      const records = await first.secrets.generate({ domainId: 'sed-fleet', kind: 'tape-data-key', count: SECRETS, activate: true, actor: 't', requestId: null });
-      const original = new Map(records.map((r) => [r.id, hsm.reveal(kekLabel('sed-fleet', 1), Buffer.from(r.wrapped!, 'base64')).toString('hex')]));
+      const records = await first.secrets.generate({
+        domainId: 'sed-fleet',
+        kind: 'tape-data-key',
+        count: SECRETS,
+        activate: true,
+        actor: 't',
+        requestId: null,
+      });
+      const original = new Map(
+        records.map((r) => [
+          r.id,
+          hsm.reveal(kekLabel('sed-fleet', 1), Buffer.from(r.wrapped!, 'base64')).toString('hex'),
+        ]),
+      );
 
       // The "process" dies at the chosen HSM call: the runner stops (nothing after this point
       // runs in instance a) and the call fails as the dying process would see it.
       const [method, nth] = step.split('#') as [string, string];
-      const real = (hsm as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!.bind(hsm);
+      const real = (hsm as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!.bind(
+        hsm,
+      );
       let seen = 0;
       (hsm as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
         if (++seen === Number(nth)) {
@@ -55,7 +72,7 @@ describeEachDialect('KEK rotation survives a crash at any step', (factory) => {
       };
       const job = await first.keks.rotateNow(principal('sam', 'security-officer'), 'sed-fleet', META);
       first.jobs.start();
-      await waitFor(async () => (seen >= Number(nth) ? true : undefined));
+      await waitFor(() => Promise.resolve(seen >= Number(nth) ? true : undefined));
       await first.jobs.stop();
       (hsm as unknown as Record<string, unknown>)[method] = real;
       await expectAllRecoverable(store, hsm, original);
@@ -78,7 +95,14 @@ describeEachDialect('KEK rotation survives a crash at any step', (factory) => {
     const hsm = new MemoryHsm();
     const s = keyServices(store, hsm);
     await s.domains.ensureDefaults();
-    await s.secrets.generate({ domainId: 'sed-fleet', kind: 'sed-credential', count: 700, activate: true, actor: 't', requestId: null });
+    await s.secrets.generate({
+      domainId: 'sed-fleet',
+      kind: 'sed-credential',
+      count: 700,
+      activate: true,
+      actor: 't',
+      requestId: null,
+    });
     hsm.faults.push({ method: 'rewrapSecrets', after: 1, code: 'HSM_DEVICE_REMOVED' });
     const job = await s.keks.rotateNow(principal('sam', 'security-officer'), 'sed-fleet', META);
     s.jobs.start();

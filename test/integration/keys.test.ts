@@ -23,11 +23,20 @@ describeEachDialect('key domains and managed secrets', (factory) => {
   it('creates the default domain with a KEK v1 in the HSM, once', async () => {
     await s.domains.ensureDefaults();
     const [domain] = await s.domains.list();
-    expect(domain).toMatchObject({ id: 'sed-fleet', purpose: 'sed', activeKekVersion: 1, rotationPeriodDays: 365 });
+    expect(domain).toMatchObject({
+      id: 'sed-fleet',
+      purpose: 'sed',
+      activeKekVersion: 1,
+      rotationPeriodDays: 365,
+    });
     expect(domain?.keks).toEqual([expect.objectContaining({ version: 1, state: 'active', secretCount: 0 })]);
     expect(hsm.keys.has(kekLabel('sed-fleet', 1))).toBe(true);
     await expect(
-      s.domains.create(principal('sam', 'security-officer'), { id: 'sed-fleet', description: '', purpose: 'sed', rotationPeriodDays: null }, META),
+      s.domains.create(
+        principal('sam', 'security-officer'),
+        { id: 'sed-fleet', description: '', purpose: 'sed', rotationPeriodDays: null },
+        META,
+      ),
     ).rejects.toMatchObject({ code: 'KEY_DOMAIN_EXISTS' });
   });
 
@@ -56,43 +65,85 @@ describeEachDialect('key domains and managed secrets', (factory) => {
   });
 
   it('enforces the life cycle and refuses to use keys outside it', async () => {
-    const [secret] = await s.secrets.generate({ domainId: 'sed-fleet', kind: 'sed-credential', count: 1, activate: false, actor: 't', requestId: null });
+    const [secret] = await s.secrets.generate({
+      domainId: 'sed-fleet',
+      kind: 'sed-credential',
+      count: 1,
+      activate: false,
+      actor: 't',
+      requestId: null,
+    });
     const ctx = { actor: 't', requestId: null, purpose: 'test' };
-    await expect(s.secrets.unwrapForUse(secret!.id, 'protect', ctx)).rejects.toMatchObject({ code: 'KEY_STATE_INVALID' });
+    await expect(s.secrets.unwrapForUse(secret!.id, 'protect', ctx)).rejects.toMatchObject({
+      code: 'KEY_STATE_INVALID',
+    });
     await s.secrets.transition(secret!.id, 'activate', { actor: 't', requestId: null });
     const plain = await s.secrets.unwrapForUse(secret!.id, 'protect', ctx);
     expect(plain.expose()).toHaveLength(32);
     plain.dispose();
     await s.secrets.transition(secret!.id, 'deactivate', { actor: 't', requestId: null });
-    await expect(s.secrets.unwrapForUse(secret!.id, 'protect', ctx)).rejects.toMatchObject({ code: 'KEY_STATE_INVALID' });
+    await expect(s.secrets.unwrapForUse(secret!.id, 'protect', ctx)).rejects.toMatchObject({
+      code: 'KEY_STATE_INVALID',
+    });
     (await s.secrets.unwrapForUse(secret!.id, 'process', ctx)).dispose();
-    await expect(s.secrets.transition(secret!.id, 'resume', { actor: 't', requestId: null })).rejects.toMatchObject({ code: 'KEY_STATE_INVALID' });
+    await expect(
+      s.secrets.transition(secret!.id, 'resume', { actor: 't', requestId: null }),
+    ).rejects.toMatchObject({ code: 'KEY_STATE_INVALID' });
   });
 
   it('destroys a secret only with a second person, removing the wrapped material and keeping metadata', async () => {
-    const [secret] = await s.secrets.generate({ domainId: 'sed-fleet', kind: 'tape-data-key', count: 1, activate: true, actor: 't', requestId: null });
+    const [secret] = await s.secrets.generate({
+      domainId: 'sed-fleet',
+      kind: 'tape-data-key',
+      count: 1,
+      activate: true,
+      actor: 't',
+      requestId: null,
+    });
     const sam = principal('sam', 'security-officer');
-    await expect(s.keks.requestSecretDestruction(sam, secret!.id, 'retired', META)).rejects.toMatchObject({ code: 'KEY_STATE_INVALID' });
+    await expect(s.keks.requestSecretDestruction(sam, secret!.id, 'retired', META)).rejects.toMatchObject({
+      code: 'KEY_STATE_INVALID',
+    });
     await s.secrets.transition(secret!.id, 'deactivate', { actor: 'sam', requestId: null });
     const approval = await s.keks.requestSecretDestruction(sam, secret!.id, 'cartridge retired', META);
-    await expect(s.approvals.approve(sam, approval.id, '', META)).rejects.toMatchObject({ code: 'APPROVAL_SELF' });
-    await expect(s.approvals.approve(principal('olivia', 'operator'), approval.id, '', META)).rejects.toMatchObject({ code: 'AUTH_FORBIDDEN' });
+    await expect(s.approvals.approve(sam, approval.id, '', META)).rejects.toMatchObject({
+      code: 'APPROVAL_SELF',
+    });
+    await expect(
+      s.approvals.approve(principal('olivia', 'operator'), approval.id, '', META),
+    ).rejects.toMatchObject({ code: 'AUTH_FORBIDDEN' });
     expect((await s.secrets.get(secret!.id)).wrapped).not.toBeNull();
     const done = await s.approvals.approve(principal('alice', 'admin'), approval.id, 'ok', META);
     expect(done.state).toBe('executed');
     const after = await s.secrets.get(secret!.id);
     expect(after).toMatchObject({ state: 'destroyed', wrapped: null, kcv: secret!.kcv });
     const actions = (await store.audit.list({ limit: 20 })).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['approval.request', 'approval.approve', 'secret.destroy']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['approval.request', 'approval.approve', 'secret.destroy']),
+    );
   });
 
   it('rotates the KEK: re-wraps every secret inside the HSM, keeps the plaintext, deactivates v1', async () => {
-    const records = await s.secrets.generate({ domainId: 'sed-fleet', kind: 'sed-credential', count: 1200, activate: true, actor: 't', requestId: null });
-    const before = new Map(records.map((r) => [r.id, hsm.reveal(kekLabel('sed-fleet', 1), Buffer.from(r.wrapped!, 'base64')).toString('hex')]));
+    const records = await s.secrets.generate({
+      domainId: 'sed-fleet',
+      kind: 'sed-credential',
+      count: 1200,
+      activate: true,
+      actor: 't',
+      requestId: null,
+    });
+    const before = new Map(
+      records.map((r) => [
+        r.id,
+        hsm.reveal(kekLabel('sed-fleet', 1), Buffer.from(r.wrapped!, 'base64')).toString('hex'),
+      ]),
+    );
     const progress: string[] = [];
     s.events.on('job:progress', (p) => progress.push(`${p.state}:${p.done}/${p.total}`));
     const job = await s.keks.rotateNow(principal('sam', 'security-officer'), 'sed-fleet', META);
-    await expect(s.keks.rotateNow(principal('sam', 'security-officer'), 'sed-fleet', META)).rejects.toMatchObject({ code: 'KEK_ROTATION_RUNNING' });
+    await expect(
+      s.keks.rotateNow(principal('sam', 'security-officer'), 'sed-fleet', META),
+    ).rejects.toMatchObject({ code: 'KEK_ROTATION_RUNNING' });
     s.jobs.start();
     await waitFor(async () => ((await store.jobs.find(job.id))?.state === 'succeeded' ? true : undefined));
     const domain = await s.domains.get('sed-fleet');
@@ -104,16 +155,27 @@ describeEachDialect('key domains and managed secrets', (factory) => {
     for (const r of records) {
       const now = await s.secrets.get(r.id);
       expect(now.kekVersion).toBe(2);
-      expect(hsm.reveal(kekLabel('sed-fleet', 2), Buffer.from(now.wrapped!, 'base64')).toString('hex')).toBe(before.get(r.id));
+      expect(hsm.reveal(kekLabel('sed-fleet', 2), Buffer.from(now.wrapped!, 'base64')).toString('hex')).toBe(
+        before.get(r.id),
+      );
     }
     expect(progress).toContain('running:500/1200');
     expect(progress.at(-1)).toBe('succeeded:1200/1200');
   });
 
   it('destroys a deactivated KEK only after approval, and never one that still holds secrets', async () => {
-    await s.secrets.generate({ domainId: 'sed-fleet', kind: 'sed-credential', count: 3, activate: true, actor: 't', requestId: null });
+    await s.secrets.generate({
+      domainId: 'sed-fleet',
+      kind: 'sed-credential',
+      count: 3,
+      activate: true,
+      actor: 't',
+      requestId: null,
+    });
     const sam = principal('sam', 'security-officer');
-    await expect(s.keks.requestKekDestruction(sam, 'sed-fleet', 1, 'old', META)).rejects.toMatchObject({ code: 'KEK_IN_USE' });
+    await expect(s.keks.requestKekDestruction(sam, 'sed-fleet', 1, 'old', META)).rejects.toMatchObject({
+      code: 'KEK_IN_USE',
+    });
     const job = await s.keks.rotateNow(sam, 'sed-fleet', META);
     s.jobs.start();
     await waitFor(async () => ((await store.jobs.find(job.id))?.state === 'succeeded' ? true : undefined));

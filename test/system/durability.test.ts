@@ -22,7 +22,11 @@ async function login(url: string) {
 
 describe('the console process', () => {
   it('keeps users and sessions across a restart, and loses nothing acknowledged when killed mid-write', async () => {
-    const env = { LOCKWARDEN_DATA_DIR: dir, LOCKWARDEN_ADMIN_PASSWORD: PASSWORD, LOCKWARDEN_SCENARIO: 'none' };
+    const env = {
+      LOCKWARDEN_DATA_DIR: dir,
+      LOCKWARDEN_ADMIN_PASSWORD: PASSWORD,
+      LOCKWARDEN_SCENARIO: 'none',
+    };
     const first = await startServer(env);
     const { cookie, csrf } = await login(first.url);
     const headers = { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' };
@@ -34,7 +38,11 @@ describe('the console process', () => {
       for (let i = 0; !stop; i++) {
         const name = `tok-${w}-${i}`;
         try {
-          const res = await fetch(`${first.url}/api/tokens`, { method: 'POST', headers, body: JSON.stringify({ name }) });
+          const res = await fetch(`${first.url}/api/tokens`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ name }),
+          });
           if (res.status === 201) acknowledged.push(name);
         } catch {
           return; // connection refused after the kill

@@ -2,7 +2,6 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../dialect.ts';
 import { GENESIS_HASH } from '../../domain/audit-hash.ts';
 
-
 export function initialMigration(dialect: Dialect): Migration {
   const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
   return {

@@ -58,7 +58,11 @@ export function keysMigration(dialect: Dialect): Migration {
         .on('managed_secrets')
         .columns(['domain_id', 'kek_version', 'id'])
         .execute();
-      await db.schema.createIndex('managed_secrets_owner_idx').on('managed_secrets').column('owner_ref').execute();
+      await db.schema
+        .createIndex('managed_secrets_owner_idx')
+        .on('managed_secrets')
+        .column('owner_ref')
+        .execute();
 
       await db.schema
         .createTable('approvals')
@@ -76,7 +80,11 @@ export function keysMigration(dialect: Dialect): Migration {
         .addColumn('expires_at', 'text', (c) => c.notNull())
         .addColumn('executed_at', 'text')
         .execute();
-      await db.schema.createIndex('approvals_state_idx').on('approvals').columns(['state', 'requested_at']).execute();
+      await db.schema
+        .createIndex('approvals_state_idx')
+        .on('approvals')
+        .columns(['state', 'requested_at'])
+        .execute();
 
       await db.schema
         .createTable('audit_seals')

@@ -17,7 +17,18 @@ export class KyselyAuditSealRepository implements AuditSealRepository {
   }
 
   async list(limit: number) {
-    const rows = await this.db.selectFrom('audit_seals').selectAll().orderBy('seq', 'desc').limit(limit).execute();
-    return rows.map((r) => ({ seq: Number(r.seq), hash: r.hash, mac: r.mac, keyLabel: r.key_label, sealedAt: r.sealed_at }));
+    const rows = await this.db
+      .selectFrom('audit_seals')
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      hash: r.hash,
+      mac: r.mac,
+      keyLabel: r.key_label,
+      sealedAt: r.sealed_at,
+    }));
   }
 }

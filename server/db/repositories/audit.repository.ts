@@ -91,7 +91,11 @@ export class KyselyAuditRepository implements AuditRepository {
   }
 
   async head(): Promise<{ seq: number; hash: string }> {
-    const row = await this.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('audit_head')
+      .select(['seq', 'hash'])
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
     return { seq: Number(row.seq), hash: row.hash };
   }
 

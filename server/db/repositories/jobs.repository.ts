@@ -109,7 +109,11 @@ export class KyselyJobRepository implements JobRepository {
         }))
         .where('id', '=', row.id)
         .execute();
-      const claimed = await trx.selectFrom('jobs').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+      const claimed = await trx
+        .selectFrom('jobs')
+        .selectAll()
+        .where('id', '=', row.id)
+        .executeTakeFirstOrThrow();
       return toRecord(claimed);
     });
   }
@@ -117,7 +121,13 @@ export class KyselyJobRepository implements JobRepository {
   async saveProgress(
     id: string,
     owner: string,
-    p: { done: number; total: number; failedItems: number; cursor: Record<string, unknown> | null; at: string },
+    p: {
+      done: number;
+      total: number;
+      failedItems: number;
+      cursor: Record<string, unknown> | null;
+      at: string;
+    },
   ) {
     const result = await this.db
       .updateTable('jobs')
@@ -150,11 +160,22 @@ export class KyselyJobRepository implements JobRepository {
   async finish(
     id: string,
     owner: string,
-    p: { state: 'succeeded' | 'failed' | 'cancelled'; errorCode: string | null; errorMessage: string | null; at: string },
+    p: {
+      state: 'succeeded' | 'failed' | 'cancelled';
+      errorCode: string | null;
+      errorMessage: string | null;
+      at: string;
+    },
   ) {
     const result = await this.db
       .updateTable('jobs')
-      .set({ state: p.state, error_code: p.errorCode, error_message: p.errorMessage, finished_at: p.at, updated_at: p.at })
+      .set({
+        state: p.state,
+        error_code: p.errorCode,
+        error_message: p.errorMessage,
+        finished_at: p.at,
+        updated_at: p.at,
+      })
       .where('id', '=', id)
       .where('owner', '=', owner)
       .where('state', '=', 'running')
@@ -162,7 +183,11 @@ export class KyselyJobRepository implements JobRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async requeue(id: string, owner: string, p: { runAfter: string; errorCode: string; errorMessage: string; at: string }) {
+  async requeue(
+    id: string,
+    owner: string,
+    p: { runAfter: string; errorCode: string; errorMessage: string; at: string },
+  ) {
     const result = await this.db
       .updateTable('jobs')
       .set((eb) => ({
@@ -183,7 +208,11 @@ export class KyselyJobRepository implements JobRepository {
   }
 
   async requestCancel(id: string, at: string) {
-    await this.db.updateTable('jobs').set({ cancel_requested: 1, updated_at: at }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('jobs')
+      .set({ cancel_requested: 1, updated_at: at })
+      .where('id', '=', id)
+      .execute();
   }
 
   async cancelQueued(id: string, at: string) {

@@ -69,7 +69,8 @@ export class KyselyKeyDomainRepository implements KeyDomainRepository {
     if (patch.activeKekVersion !== undefined) values.active_kek_version = patch.activeKekVersion;
     if (patch.updatedAt !== undefined) values.updated_at = patch.updatedAt;
     if (patch.lastRotatedAt !== undefined) values.last_rotated_at = patch.lastRotatedAt;
-    if (Object.keys(values).length > 0) await this.db.updateTable('key_domains').set(values).where('id', '=', id).execute();
+    if (Object.keys(values).length > 0)
+      await this.db.updateTable('key_domains').set(values).where('id', '=', id).execute();
   }
 
   async delete(id: string) {

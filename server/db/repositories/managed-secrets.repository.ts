@@ -68,7 +68,11 @@ export class KyselyManagedSecretRepository implements ManagedSecretRepository {
   }
 
   async find(id: string) {
-    const row = await this.db.selectFrom('managed_secrets').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('managed_secrets')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toRecord(row);
   }
 

@@ -133,31 +133,40 @@ export class Pkcs11Connection {
 
   /**
    * Runs `fn`; on a recoverable failure heals the connection and runs it again, at most once per
-   * `state` (one state per call, shared by the items of a batch).
+   * `state` (one state per call, shared by the items of a batch). Synchronous when nothing
+   * fails, so a batch item costs no promise.
    */
-  async attempt<T>(op: string, state: { recovered: boolean }, fn: () => T): Promise<T> {
-    for (;;) {
-      try {
-        return fn();
-      } catch (err) {
-        const recovery = recoveryOf(err);
-        if (recovery === 'none') throw err;
-        if (this.#pinRejected) throw this.#pinRejected;
-        if (state.recovered) throw err;
-        state.recovered = true;
-        this.counters.recoveries++;
-        const cause = toDriverError(err, op);
-        this.#handles.clear();
-        if (recovery === 'reconnect' || !this.isHealthy()) await this.reconnect('recovery');
-        const ckrName = cause.detail['ckrName'];
-        this.emit({
-          kind: 'recovered',
-          op,
-          code: cause.code,
-          ...(typeof ckrName === 'string' ? { ckrName } : {}),
-        });
-      }
+  attempt<T>(op: string, state: { recovered: boolean }, fn: () => T): T | Promise<T> {
+    try {
+      return fn();
+    } catch (err) {
+      return this.#recoverThenRetry(op, state, fn, err);
     }
+  }
+
+  async #recoverThenRetry<T>(
+    op: string,
+    state: { recovered: boolean },
+    fn: () => T,
+    err: unknown,
+  ): Promise<T> {
+    const recovery = recoveryOf(err);
+    if (recovery === 'none') throw err;
+    if (this.#pinRejected) throw this.#pinRejected;
+    if (state.recovered) throw err;
+    state.recovered = true;
+    this.counters.recoveries++;
+    const cause = toDriverError(err, op);
+    this.#handles.clear();
+    if (recovery === 'reconnect' || !this.isHealthy()) await this.reconnect('recovery');
+    const ckrName = cause.detail['ckrName'];
+    this.emit({
+      kind: 'recovered',
+      op,
+      code: cause.code,
+      ...(typeof ckrName === 'string' ? { ckrName } : {}),
+    });
+    return fn();
   }
 
   /** Logged in and the token still answers (SoftHSM: a deleted token dir fails C_GetTokenInfo). */
@@ -271,7 +280,10 @@ export class Pkcs11Connection {
       };
       // It initialised before, so now the device or its store is gone (SoftHSM: token dir missing).
       if (phase === 'recovery')
-        throw new DriverError('HSM_DEVICE_REMOVED', 'the module no longer initialises', { detail, retryable: true });
+        throw new DriverError('HSM_DEVICE_REMOVED', 'the module no longer initialises', {
+          detail,
+          retryable: true,
+        });
       throw new DriverError('HSM_MODULE_LOAD_FAILED', 'C_Initialize failed', { detail });
     } finally {
       for (const [k, old] of saved) {

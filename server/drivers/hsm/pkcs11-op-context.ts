@@ -7,7 +7,7 @@ export interface OpContext {
   /** Throws HSM_CLOSED or HSM_ABORTED once the caller has given up on this call. */
   checkCancelled(): void;
   /** Runs `fn` with the call's single recovery (see Pkcs11Connection.attempt). */
-  run<T>(fn: () => T): Promise<T>;
+  run<T>(fn: () => T): T | Promise<T>;
 }
 
 /**
@@ -19,7 +19,8 @@ export async function forEachItem(ctx: OpContext, count: number, item: (i: numbe
   for (let i = 0; i < count; i++) {
     ctx.checkCancelled();
     if (ctx.conn.needsReinitialize) await ctx.conn.reconnect('periodic');
-    await ctx.run(() => item(i));
+    const r = ctx.run(() => item(i));
+    if (r instanceof Promise) await r;
   }
 }
 

@@ -49,7 +49,7 @@ interface OpResult {
 }
 const plain = async (v: unknown): Promise<OpResult> => ({ value: await v });
 
-function dispatch(ctx: OpContext, req: HsmRequest): Promise<OpResult> {
+async function dispatch(ctx: OpContext, req: HsmRequest): Promise<OpResult> {
   switch (req.op) {
     case 'open':
       return plain(conn.connect('open').then(() => null));
@@ -84,7 +84,7 @@ function dispatch(ctx: OpContext, req: HsmRequest): Promise<OpResult> {
     case 'random':
       return signing.random(ctx, req.n);
     case 'testHook':
-      if (!faults) return Promise.reject(new DriverError('HSM_INVALID_ARGUMENT', 'test hooks are disabled'));
+      if (!faults) throw new DriverError('HSM_INVALID_ARGUMENT', 'test hooks are disabled');
       return plain(runTestHook(ctx, faults, req.hook));
   }
 }

@@ -19,7 +19,9 @@ export function approvalsRoutes(approvals: ApprovalsService): Router {
     validate({ params: IdParamSchema, body: API['approvals.approve'].body }),
     async (req, res) => {
       const { note } = bodyOf<z.infer<typeof ApprovalDecisionSchema>>(res);
-      res.json(await approvals.approve(principalOf(res), paramsOf<{ id: string }>(res).id, note, metaOf(req, res)));
+      res.json(
+        await approvals.approve(principalOf(res), paramsOf<{ id: string }>(res).id, note, metaOf(req, res)),
+      );
     },
   );
   router.post(
@@ -28,7 +30,9 @@ export function approvalsRoutes(approvals: ApprovalsService): Router {
     validate({ params: IdParamSchema, body: API['approvals.deny'].body }),
     async (req, res) => {
       const { note } = bodyOf<z.infer<typeof ApprovalDecisionSchema>>(res);
-      res.json(await approvals.deny(principalOf(res), paramsOf<{ id: string }>(res).id, note, metaOf(req, res)));
+      res.json(
+        await approvals.deny(principalOf(res), paramsOf<{ id: string }>(res).id, note, metaOf(req, res)),
+      );
     },
   );
   return router;

@@ -34,7 +34,11 @@ export function jobsRoutes(d: { store: Store; runner: JobRunner }): Router {
   const router = Router();
   router.get(API['jobs.list'].path, validate({ query: API['jobs.list'].query }), async (_req, res) => {
     const q = queryOf<z.infer<typeof JobListQuerySchema>>(res);
-    const jobs = await d.store.jobs.list({ limit: q.limit, kind: q.kind, states: q.state ? [q.state] : undefined });
+    const jobs = await d.store.jobs.list({
+      limit: q.limit,
+      kind: q.kind,
+      states: q.state ? [q.state] : undefined,
+    });
     res.json({ jobs: jobs.map(toJobDto) });
   });
   router.get(API['jobs.get'].path, validate({ params: IdParamSchema }), async (_req, res) => {

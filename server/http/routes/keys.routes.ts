@@ -20,9 +20,16 @@ import { validate } from '../middleware/validate.ts';
 /** Roles that manage keys; everyone signed in may read key metadata (never key material). */
 const KEY_ADMINS = ['admin', 'security-officer'] as const;
 const SECRET_READERS = ['admin', 'security-officer', 'auditor'] as const;
-const KekParamsSchema = zod.strictObject({ id: zod.string().min(1).max(64), version: zod.coerce.number().int().min(1) });
+const KekParamsSchema = zod.strictObject({
+  id: zod.string().min(1).max(64),
+  version: zod.coerce.number().int().min(1),
+});
 
-export function keysRoutes(d: { domains: KeyDomainsService; secrets: ManagedSecretsService; keks: KekService }): Router {
+export function keysRoutes(d: {
+  domains: KeyDomainsService;
+  secrets: ManagedSecretsService;
+  keks: KekService;
+}): Router {
   const router = Router();
   router.get(API['domains.list'].path, async (_req, res) => {
     res.json({ domains: await d.domains.list() });
@@ -30,23 +37,39 @@ export function keysRoutes(d: { domains: KeyDomainsService; secrets: ManagedSecr
   router.get(API['domains.get'].path, validate({ params: IdParamSchema }), async (_req, res) => {
     res.json(await d.domains.get(paramsOf<{ id: string }>(res).id));
   });
-  router.post(API['domains.create'].path, allow(...KEY_ADMINS), validate({ body: API['domains.create'].body }), async (req, res) => {
-    const body = bodyOf<z.infer<typeof CreateKeyDomainRequestSchema>>(res);
-    res.status(201).json(await d.domains.create(principalOf(res), body, metaOf(req, res)));
-  });
+  router.post(
+    API['domains.create'].path,
+    allow(...KEY_ADMINS),
+    validate({ body: API['domains.create'].body }),
+    async (req, res) => {
+      const body = bodyOf<z.infer<typeof CreateKeyDomainRequestSchema>>(res);
+      res.status(201).json(await d.domains.create(principalOf(res), body, metaOf(req, res)));
+    },
+  );
   router.patch(
     API['domains.update'].path,
     allow(...KEY_ADMINS),
     validate({ params: IdParamSchema, body: API['domains.update'].body }),
     async (req, res) => {
       const body = bodyOf<z.infer<typeof UpdateKeyDomainRequestSchema>>(res);
-      res.json(await d.domains.update(principalOf(res), paramsOf<{ id: string }>(res).id, body, metaOf(req, res)));
+      res.json(
+        await d.domains.update(principalOf(res), paramsOf<{ id: string }>(res).id, body, metaOf(req, res)),
+      );
     },
   );
-  router.post(API['domains.rotate'].path, allow(...KEY_ADMINS), validate({ params: IdParamSchema }), async (req, res) => {
-    const job = await d.keks.rotateNow(principalOf(res), paramsOf<{ id: string }>(res).id, metaOf(req, res));
-    res.status(202).json(toJobDto(job));
-  });
+  router.post(
+    API['domains.rotate'].path,
+    allow(...KEY_ADMINS),
+    validate({ params: IdParamSchema }),
+    async (req, res) => {
+      const job = await d.keks.rotateNow(
+        principalOf(res),
+        paramsOf<{ id: string }>(res).id,
+        metaOf(req, res),
+      );
+      res.status(202).json(toJobDto(job));
+    },
+  );
   router.post(
     API['keks.destroy'].path,
     allow(...KEY_ADMINS),
@@ -54,12 +77,19 @@ export function keysRoutes(d: { domains: KeyDomainsService; secrets: ManagedSecr
     async (req, res) => {
       const { id, version } = paramsOf<{ id: string; version: number }>(res);
       const { reason } = bodyOf<z.infer<typeof DestroyRequestSchema>>(res);
-      res.status(202).json(await d.keks.requestKekDestruction(principalOf(res), id, version, reason, metaOf(req, res)));
+      res
+        .status(202)
+        .json(await d.keks.requestKekDestruction(principalOf(res), id, version, reason, metaOf(req, res)));
     },
   );
-  router.get(API['secrets.get'].path, allow(...SECRET_READERS), validate({ params: IdParamSchema }), async (_req, res) => {
-    res.json(toSecretDto(await d.secrets.get(paramsOf<{ id: string }>(res).id)));
-  });
+  router.get(
+    API['secrets.get'].path,
+    allow(...SECRET_READERS),
+    validate({ params: IdParamSchema }),
+    async (_req, res) => {
+      res.json(toSecretDto(await d.secrets.get(paramsOf<{ id: string }>(res).id)));
+    },
+  );
   router.post(
     API['secrets.transition'].path,
     allow(...KEY_ADMINS),
@@ -82,7 +112,16 @@ export function keysRoutes(d: { domains: KeyDomainsService; secrets: ManagedSecr
     validate({ params: IdParamSchema, body: API['secrets.destroy'].body }),
     async (req, res) => {
       const { reason } = bodyOf<z.infer<typeof DestroyRequestSchema>>(res);
-      res.status(202).json(await d.keks.requestSecretDestruction(principalOf(res), paramsOf<{ id: string }>(res).id, reason, metaOf(req, res)));
+      res
+        .status(202)
+        .json(
+          await d.keks.requestSecretDestruction(
+            principalOf(res),
+            paramsOf<{ id: string }>(res).id,
+            reason,
+            metaOf(req, res),
+          ),
+        );
     },
   );
   return router;

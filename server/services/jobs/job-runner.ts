@@ -27,7 +27,12 @@ export interface JobContext<P> {
    * each committed batch: a crash resumes from the last saved cursor, so every item must be
    * idempotent. Throws if another instance has taken the job over.
    */
-  progress(p: { done: number; total: number; failedItems?: number; cursor?: Record<string, unknown> | null }): Promise<void>;
+  progress(p: {
+    done: number;
+    total: number;
+    failedItems?: number;
+    cursor?: Record<string, unknown> | null;
+  }): Promise<void>;
 }
 
 export interface JobHandler<P> {
@@ -67,13 +72,20 @@ export class JobRunner {
   constructor(private readonly o: JobRunnerOptions) {}
 
   register<P>(handler: JobHandler<P>): void {
-    this.handlers.set(handler.kind, handler as JobHandler<unknown>);
+    this.handlers.set(handler.kind, handler);
   }
 
   /** Queues a job inside the caller's transaction (the caller writes the audit record). */
   async enqueue(
     tx: TxContext,
-    req: { kind: string; params: Record<string, unknown>; actor: string; runAfter?: string; total?: number; id?: string },
+    req: {
+      kind: string;
+      params: Record<string, unknown>;
+      actor: string;
+      runAfter?: string;
+      total?: number;
+      id?: string;
+    },
   ): Promise<JobRecord> {
     const handler = this.handlers.get(req.kind);
     if (!handler) throw new Error(`no job handler for ${req.kind}`);
@@ -122,7 +134,8 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    for (const { controller } of this.running.values()) controller.abort(new AppError('SERVICE_UNAVAILABLE', 'shutting down'));
+    for (const { controller } of this.running.values())
+      controller.abort(new AppError('SERVICE_UNAVAILABLE', 'shutting down'));
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
   }
 
@@ -189,7 +202,13 @@ export class JobRunner {
         signal: controller.signal,
         progress: async (p) => {
           const at = this.o.clock.now().toISOString();
-          const patch = { done: p.done, total: p.total, failedItems: p.failedItems ?? 0, cursor: p.cursor ?? null, at };
+          const patch = {
+            done: p.done,
+            total: p.total,
+            failedItems: p.failedItems ?? 0,
+            cursor: p.cursor ?? null,
+            at,
+          };
           if (!(await store.jobs.saveProgress(job.id, owner, patch))) {
             throw new AppError('SERVICE_UNAVAILABLE', 'job was taken over by another instance');
           }
@@ -204,7 +223,10 @@ export class JobRunner {
       if (fresh?.cancelRequested) {
         await this.finish(current, 'cancelled', null);
       } else if (isTransient(err) && !this.stopped) {
-        const delayMs = Math.min(MAX_BACKOFF_MS, (this.o.retryBaseMs ?? 1000) * 2 ** Math.min(job.attempts, 12));
+        const delayMs = Math.min(
+          MAX_BACKOFF_MS,
+          (this.o.retryBaseMs ?? 1000) * 2 ** Math.min(job.attempts, 12),
+        );
         const at = this.o.clock.now();
         const appErr = err as AppError;
         this.o.logger.warn({ err, jobId: job.id, delayMs }, 'job hit a transient error; it will resume');
@@ -227,10 +249,15 @@ export class JobRunner {
     }
   }
 
-  private async finish(job: JobRecord, state: 'succeeded' | 'failed' | 'cancelled', err: unknown): Promise<void> {
+  private async finish(
+    job: JobRecord,
+    state: 'succeeded' | 'failed' | 'cancelled',
+    err: unknown,
+  ): Promise<void> {
     const at = this.o.clock.now().toISOString();
     const errorCode = err === null ? null : isAppError(err) ? err.code : 'INTERNAL_ERROR';
-    const errorMessage = err === null ? null : isAppError(err) ? err.message : 'the job failed; see the server log';
+    const errorMessage =
+      err === null ? null : isAppError(err) ? err.message : 'the job failed; see the server log';
     await this.o.store.jobs.finish(job.id, this.o.instanceId, { state, errorCode, errorMessage, at });
     this.publish({ ...job, state, errorCode, errorMessage, finishedAt: at });
   }

@@ -46,7 +46,15 @@ export function kekRotationJob(d: {
     await d.store.transaction(async (tx) => {
       tx.afterCommit(() => d.events.emit('keys:changed', { domainId: ctx.params.domainId }));
       const now = d.clock.now().toISOString();
-      await tx.keyDomains.insertKek({ domainId: domain.id, version: to, hsmLabel: label, state: 'active', createdAt: now, deactivatedAt: null, destroyedAt: null });
+      await tx.keyDomains.insertKek({
+        domainId: domain.id,
+        version: to,
+        hsmLabel: label,
+        state: 'active',
+        createdAt: now,
+        deactivatedAt: null,
+        destroyedAt: null,
+      });
       await tx.keyDomains.updateKek(domain.id, from, { state: 'retiring' });
       await tx.keyDomains.update(domain.id, { activeKekVersion: to, lastRotatedAt: now, updatedAt: now });
       await d.audit.record(tx, {
@@ -72,7 +80,12 @@ export function kekRotationJob(d: {
     return active && active.version > 1 && active.createdAt >= ctx.job.startedAt ? active.version : undefined;
   }
 
-  async function rewrapBatch(ctx: JobContext<Params>, secrets: ManagedSecretRecord[], version: number, to: number) {
+  async function rewrapBatch(
+    ctx: JobContext<Params>,
+    secrets: ManagedSecretRecord[],
+    version: number,
+    to: number,
+  ) {
     const domainId = ctx.params.domainId;
     const fromKek = await d.store.keyDomains.findKek(domainId, version);
     if (!fromKek) throw new AppError('KEK_NOT_FOUND', `KEK v${version} of ${domainId} is missing`);
@@ -88,7 +101,9 @@ export function kekRotationJob(d: {
           kind: HSM_KIND[kind],
         }),
       );
-      group.forEach((s, i) => updates.push({ id: s.id, wrapped: (rewrapped[i] as Buffer).toString('base64') }));
+      group.forEach((s, i) =>
+        updates.push({ id: s.id, wrapped: (rewrapped[i] as Buffer).toString('base64') }),
+      );
     }
     await d.store.transaction(async (tx) => {
       tx.afterCommit(() => d.events.emit('keys:changed', { domainId: ctx.params.domainId }));
@@ -100,7 +115,14 @@ export function kekRotationJob(d: {
         target: `domain:${domainId}`,
         outcome: 'success',
         requestId: null,
-        details: { jobId: ctx.job.id, fromVersion: version, toVersion: to, count: changed, firstId: secrets[0]?.id, lastId: secrets.at(-1)?.id },
+        details: {
+          jobId: ctx.job.id,
+          fromVersion: version,
+          toVersion: to,
+          count: changed,
+          firstId: secrets[0]?.id,
+          lastId: secrets.at(-1)?.id,
+        },
       });
     });
   }
@@ -113,7 +135,10 @@ export function kekRotationJob(d: {
       for (const kek of keks) {
         if (kek.version === to || kek.state !== 'retiring') continue;
         if ((await tx.secrets.countWrappedUnder(domainId, kek.version)) > 0) continue;
-        await tx.keyDomains.updateKek(domainId, kek.version, { state: 'deactivated', deactivatedAt: d.clock.now().toISOString() });
+        await tx.keyDomains.updateKek(domainId, kek.version, {
+          state: 'deactivated',
+          deactivatedAt: d.clock.now().toISOString(),
+        });
         await d.audit.record(tx, {
           actor: ctx.job.createdBy,
           action: 'kek.deactivate',
@@ -134,7 +159,10 @@ export function kekRotationJob(d: {
       let cursor = ctx.cursor ? CursorSchema.parse(ctx.cursor) : undefined;
       const to = cursor?.to ?? (await alreadyActivated(ctx)) ?? (await activateNewVersion(ctx));
       const olderVersions = async () =>
-        (await d.store.keyDomains.listKeks(domainId)).filter((k) => k.version < to && k.state === 'retiring').map((k) => k.version).sort((a, b) => a - b);
+        (await d.store.keyDomains.listKeks(domainId))
+          .filter((k) => k.version < to && k.state === 'retiring')
+          .map((k) => k.version)
+          .sort((a, b) => a - b);
       // On resume, what was re-wrapped before stays counted: progress never goes backwards.
       let done = cursor ? ctx.job.done : 0;
       let total = done;

@@ -38,7 +38,11 @@ export class KekService {
   }
 
   private async rotationInFlight(domainId: string): Promise<boolean> {
-    const jobs = await this.d.store.jobs.list({ limit: 50, kind: KEK_ROTATE_JOB, states: ['queued', 'running'] });
+    const jobs = await this.d.store.jobs.list({
+      limit: 50,
+      kind: KEK_ROTATE_JOB,
+      states: ['queued', 'running'],
+    });
     return jobs.some((j) => j.params.domainId === domainId);
   }
 
@@ -48,7 +52,11 @@ export class KekService {
       throw new AppError('KEK_ROTATION_RUNNING', `A rotation of ${domainId} is already queued or running`);
     }
     return this.d.store.transaction(async (tx) => {
-      const job = await this.d.jobs.enqueue(tx, { kind: KEK_ROTATE_JOB, params: { domainId }, actor: actor.user.username });
+      const job = await this.d.jobs.enqueue(tx, {
+        kind: KEK_ROTATE_JOB,
+        params: { domainId },
+        actor: actor.user.username,
+      });
       await this.d.audit.record(tx, {
         actor: actor.user.username,
         action: 'kek.rotate.request',
@@ -75,7 +83,12 @@ export class KekService {
       if (await this.d.store.jobs.find(id)) continue;
       try {
         await this.d.store.transaction(async (tx) => {
-          await this.d.jobs.enqueue(tx, { id, kind: KEK_ROTATE_JOB, params: { domainId: domain.id }, actor: 'scheduler' });
+          await this.d.jobs.enqueue(tx, {
+            id,
+            kind: KEK_ROTATE_JOB,
+            params: { domainId: domain.id },
+            actor: 'scheduler',
+          });
           await this.d.audit.record(tx, {
             actor: 'scheduler',
             action: 'kek.rotate.request',
@@ -94,7 +107,13 @@ export class KekService {
     return queued;
   }
 
-  async requestKekDestruction(actor: Principal, domainId: string, version: number, reason: string, meta: RequestMeta) {
+  async requestKekDestruction(
+    actor: Principal,
+    domainId: string,
+    version: number,
+    reason: string,
+    meta: RequestMeta,
+  ) {
     await this.destructibleKek(domainId, version);
     return this.d.approvals.request(
       actor,
@@ -106,7 +125,10 @@ export class KekService {
   async requestSecretDestruction(actor: Principal, secretId: string, reason: string, meta: RequestMeta) {
     const secret = await this.d.secrets.get(secretId);
     if (secret.state !== 'deactivated' && secret.state !== 'compromised' && secret.state !== 'pre-active') {
-      throw new AppError('KEY_STATE_INVALID', `A ${secret.state} secret must be deactivated before it is destroyed`);
+      throw new AppError(
+        'KEY_STATE_INVALID',
+        `A ${secret.state} secret must be deactivated before it is destroyed`,
+      );
     }
     return this.d.approvals.request(
       actor,
@@ -119,7 +141,10 @@ export class KekService {
     const kek = await this.d.store.keyDomains.findKek(domainId, version);
     if (!kek) throw new AppError('KEK_NOT_FOUND', `No KEK v${version} in ${domainId}`);
     if (kek.state !== 'deactivated') {
-      throw new AppError('KEK_IN_USE', `KEK v${version} is ${kek.state}; only a deactivated KEK can be destroyed`);
+      throw new AppError(
+        'KEK_IN_USE',
+        `KEK v${version} is ${kek.state}; only a deactivated KEK can be destroyed`,
+      );
     }
     if ((await this.d.store.secrets.countWrappedUnder(domainId, version)) > 0) {
       throw new AppError('KEK_IN_USE', `Secrets are still wrapped under KEK v${version}`);
@@ -128,14 +153,21 @@ export class KekService {
   }
 
   /** Runs on approval: re-checks that nothing depends on the KEK, then destroys it in the HSM. */
-  private async destroyKek(domainId: string, version: number, ctx: { actor: string; requestId: string | null; approvalId: string }) {
+  private async destroyKek(
+    domainId: string,
+    version: number,
+    ctx: { actor: string; requestId: string | null; approvalId: string },
+  ) {
     const kek = await this.destructibleKek(domainId, version);
     await hsmCall('KEK destruction', async () => {
       if (await this.d.hsm.hasKey(kek.hsmLabel)) await this.d.hsm.destroyKey(kek.hsmLabel);
     });
     await this.d.store.transaction(async (tx) => {
       tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId }));
-      await tx.keyDomains.updateKek(domainId, version, { state: 'destroyed', destroyedAt: this.d.clock.now().toISOString() });
+      await tx.keyDomains.updateKek(domainId, version, {
+        state: 'destroyed',
+        destroyedAt: this.d.clock.now().toISOString(),
+      });
       await this.d.audit.record(tx, {
         actor: ctx.actor,
         action: 'kek.destroy',

@@ -23,7 +23,15 @@ const DAY_MS = 86_400_000;
 
 /** Key domains and their KEK versions (ARCHITECTURE.md §5). */
 export class KeyDomainsService {
-  constructor(private readonly d: { store: Store; hsm: KeyHsm; audit: AuditService; clock: Clock; events: DomainEvents }) {}
+  constructor(
+    private readonly d: {
+      store: Store;
+      hsm: KeyHsm;
+      audit: AuditService;
+      clock: Clock;
+      events: DomainEvents;
+    },
+  ) {}
 
   /** Creates the default domains that do not exist yet (first start, or after an upgrade). */
   async ensureDefaults(): Promise<void> {
@@ -60,7 +68,13 @@ export class KeyDomainsService {
       if (!(await this.d.hsm.hasKey(label))) await this.d.hsm.createKek(label);
     });
     const now = this.d.clock.now().toISOString();
-    const domain: KeyDomainRecord = { ...req, activeKekVersion: 1, createdAt: now, updatedAt: now, lastRotatedAt: null };
+    const domain: KeyDomainRecord = {
+      ...req,
+      activeKekVersion: 1,
+      createdAt: now,
+      updatedAt: now,
+      lastRotatedAt: null,
+    };
     await this.d.store.transaction(async (tx) => {
       await tx.keyDomains.insert(domain);
       await tx.keyDomains.insertKek({

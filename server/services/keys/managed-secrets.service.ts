@@ -61,7 +61,14 @@ export function toSecretDto(s: ManagedSecretRecord): ManagedSecret {
  */
 export class ManagedSecretsService {
   constructor(
-    private readonly d: { store: Store; hsm: KeyHsm; audit: AuditService; clock: Clock; ids: IdGen; events: DomainEvents },
+    private readonly d: {
+      store: Store;
+      hsm: KeyHsm;
+      audit: AuditService;
+      clock: Clock;
+      ids: IdGen;
+      events: DomainEvents;
+    },
   ) {}
 
   /**
@@ -76,7 +83,8 @@ export class ManagedSecretsService {
     const kind = HSM_KIND[req.kind];
     const sizes: number[] = [];
     for (let left = req.count; left > 0; left -= SECRET_BATCH) sizes.push(Math.min(SECRET_BATCH, left));
-    const fetch = (n: number) => hsmCall('key generation', () => this.d.hsm.generateWrappedSecrets({ kekLabel: label, kind, count: n }));
+    const fetch = (n: number) =>
+      hsmCall('key generation', () => this.d.hsm.generateWrappedSecrets({ kekLabel: label, kind, count: n }));
 
     const out: ManagedSecretRecord[] = [];
     let pending = sizes.length > 0 ? fetch(sizes[0] as number) : undefined;
@@ -115,7 +123,14 @@ export class ManagedSecretsService {
             target: `secret:${r.id}`,
             outcome: 'success' as const,
             requestId: req.requestId,
-            details: { domain: r.domainId, kind: r.kind, kekVersion: r.kekVersion, kcv: r.kcv, state: r.state, ownerRef: r.ownerRef },
+            details: {
+              domain: r.domainId,
+              kind: r.kind,
+              kekVersion: r.kekVersion,
+              kcv: r.kcv,
+              state: r.state,
+              ownerRef: r.ownerRef,
+            },
           })),
         );
       });
@@ -146,7 +161,8 @@ export class ManagedSecretsService {
       throw new AppError('KEY_STATE_INVALID', `A ${secret.state} secret cannot be used to ${use} data`);
     }
     const kek = await this.d.store.keyDomains.findKek(secret.domainId, secret.kekVersion);
-    if (!kek || kek.state === 'destroyed') throw new AppError('KEK_NOT_FOUND', 'The KEK of this secret is gone');
+    if (!kek || kek.state === 'destroyed')
+      throw new AppError('KEK_NOT_FOUND', 'The KEK of this secret is gone');
     await this.d.store.transaction((tx) =>
       this.d.audit.record(tx, {
         actor: ctx.actor,
@@ -158,14 +174,20 @@ export class ManagedSecretsService {
       }),
     );
     const wrapped = Buffer.from(secret.wrapped, 'base64');
-    return hsmCall('unwrap', () => this.d.hsm.unwrapSecret({ kekLabel: kek.hsmLabel, wrapped, kind: HSM_KIND[secret.kind] }));
+    return hsmCall('unwrap', () =>
+      this.d.hsm.unwrapSecret({ kekLabel: kek.hsmLabel, wrapped, kind: HSM_KIND[secret.kind] }),
+    );
   }
 
   /**
    * Moves a secret through its life cycle. `destroy` is not offered here: it needs a second
    * person (ApprovalsService → `secret.destroy`).
    */
-  async transition(id: string, event: Exclude<KeyEvent, 'destroy'>, ctx: { actor: string; requestId: string | null; reason?: string }) {
+  async transition(
+    id: string,
+    event: Exclude<KeyEvent, 'destroy'>,
+    ctx: { actor: string; requestId: string | null; reason?: string },
+  ) {
     return this.d.store.transaction(async (tx) => {
       const secret = await tx.secrets.find(id);
       if (!secret) throw new AppError('KEY_NOT_FOUND', 'No such secret');
@@ -193,10 +215,19 @@ export class ManagedSecretsService {
       const secret = await tx.secrets.find(id);
       if (!secret) throw new AppError('KEY_NOT_FOUND', 'No such secret');
       const to = nextKeyState(secret.state, 'destroy');
-      if (!to) throw new AppError('KEY_STATE_INVALID', `A ${secret.state} secret must be deactivated before it is destroyed`);
+      if (!to)
+        throw new AppError(
+          'KEY_STATE_INVALID',
+          `A ${secret.state} secret must be deactivated before it is destroyed`,
+        );
       tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId: secret.domainId }));
       const now = this.d.clock.now().toISOString();
-      await tx.secrets.updateState(id, { state: 'destroyed', wrapped: null, stateChangedAt: now, destroyedAt: now });
+      await tx.secrets.updateState(id, {
+        state: 'destroyed',
+        wrapped: null,
+        stateChangedAt: now,
+        destroyedAt: now,
+      });
       await this.d.audit.record(tx, {
         actor: ctx.actor,
         action: 'secret.destroy',

@@ -16,12 +16,54 @@ describe('key state machine (NIST SP 800-57)', () => {
       KEY_STATES.map((s) => [s, Object.fromEntries(EVENTS.map((e) => [e, nextKeyState(s, e) ?? null]))]),
     );
     expect(table).toEqual({
-      'pre-active': { activate: 'active', suspend: null, resume: null, deactivate: null, compromise: 'compromised', destroy: 'destroyed' },
-      active: { activate: null, suspend: 'suspended', resume: null, deactivate: 'deactivated', compromise: 'compromised', destroy: null },
-      suspended: { activate: null, suspend: null, resume: 'active', deactivate: 'deactivated', compromise: 'compromised', destroy: null },
-      deactivated: { activate: null, suspend: null, resume: null, deactivate: null, compromise: 'compromised', destroy: 'destroyed' },
-      compromised: { activate: null, suspend: null, resume: null, deactivate: null, compromise: null, destroy: 'destroyed' },
-      destroyed: { activate: null, suspend: null, resume: null, deactivate: null, compromise: null, destroy: null },
+      'pre-active': {
+        activate: 'active',
+        suspend: null,
+        resume: null,
+        deactivate: null,
+        compromise: 'compromised',
+        destroy: 'destroyed',
+      },
+      active: {
+        activate: null,
+        suspend: 'suspended',
+        resume: null,
+        deactivate: 'deactivated',
+        compromise: 'compromised',
+        destroy: null,
+      },
+      suspended: {
+        activate: null,
+        suspend: null,
+        resume: 'active',
+        deactivate: 'deactivated',
+        compromise: 'compromised',
+        destroy: null,
+      },
+      deactivated: {
+        activate: null,
+        suspend: null,
+        resume: null,
+        deactivate: null,
+        compromise: 'compromised',
+        destroy: 'destroyed',
+      },
+      compromised: {
+        activate: null,
+        suspend: null,
+        resume: null,
+        deactivate: null,
+        compromise: null,
+        destroy: 'destroyed',
+      },
+      destroyed: {
+        activate: null,
+        suspend: null,
+        resume: null,
+        deactivate: null,
+        compromise: null,
+        destroy: null,
+      },
     });
   });
 
