@@ -9,7 +9,9 @@ import { isStale } from './freshness.mjs';
 import { BUILD_TOOLCHAIN, ensurePackages } from './system-packages.mjs';
 
 export function npmDependenciesStale(root) {
-  return isStale(path.join(root, 'node_modules', '.package-lock.json'), [path.join(root, 'package-lock.json')]);
+  return isStale(path.join(root, 'node_modules', '.package-lock.json'), [
+    path.join(root, 'package-lock.json'),
+  ]);
 }
 
 /** Returns true when it ran `npm ci`, false when node_modules was already current. */
@@ -24,6 +26,7 @@ export function ensureNpmDependencies(root, log = console.log) {
   // downloading a header tarball, which cannot work offline.
   if (existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr';
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env });
-  if (r.status !== 0) throw new Error(`npm ci failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
+  if (r.status !== 0)
+    throw new Error(`npm ci failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
   return true;
 }

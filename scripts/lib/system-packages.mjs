@@ -103,6 +103,7 @@ export function ensurePackages(names, log = console.log) {
     throw new MissingPackagesError(missing, err instanceof Error ? err.message : String(err));
   }
   const still = missingPackages(missing);
-  if (still.length > 0) throw new MissingPackagesError(still, 'apt-get installed them but they are not found');
+  if (still.length > 0)
+    throw new MissingPackagesError(still, 'apt-get installed them but they are not found');
   return missing;
 }
