@@ -155,4 +155,66 @@ describe('key domains over REST on SoftHSM2', () => {
     const tampered = await agent.get('/api/audit/verification').expect(200);
     expect(tampered.body).toMatchObject({ ok: false, problem: 'record-edited', firstBadSeq: 3 });
   });
+
+  it('leaves no plaintext key material in the database, logs, responses, audit or events', async () => {
+    const events: string[] = [];
+    for (const name of ['audit:appended', 'keys:changed', 'job:progress', 'approval:changed'] as const) {
+      t.services.events.on(name, (e: unknown) => events.push(JSON.stringify(e)));
+    }
+    const so = await t.login('sam', 'sam-password-123');
+    await so.agent
+      .post('/api/key-domains')
+      .set('X-CSRF-Token', so.csrf)
+      .send({ id: 'scan', purpose: 'general' })
+      .expect(201);
+    const records = await t.services.secrets.generate({
+      domainId: 'scan',
+      kind: 'sed-credential',
+      count: 20,
+      activate: true,
+      actor: 'sam',
+      requestId: null,
+    });
+    const plaintexts: string[] = [];
+    for (const r of records) {
+      const secret = await t.services.secrets.unwrapForUse(r.id, 'protect', {
+        actor: 'sam',
+        requestId: null,
+        purpose: 'scan',
+      });
+      plaintexts.push(secret.expose().toString('hex'), secret.expose().toString('base64'));
+      secret.dispose();
+      expect(secret.isDisposed).toBe(true);
+    }
+    const job = await so.agent
+      .post('/api/key-domains/scan/rotations')
+      .set('X-CSRF-Token', so.csrf)
+      .expect(202);
+    await waitFor(async () =>
+      (await t.store.jobs.find(job.body.id))?.state === 'succeeded' ? true : undefined,
+    );
+    const responses = JSON.stringify([
+      (await so.agent.get('/api/key-domains/scan')).body,
+      (await so.agent.get(`/api/secrets/${records[0]!.id}`)).body,
+      (await so.agent.get('/api/audit?limit=500')).body,
+    ]);
+    const tables = [
+      'managed_secrets',
+      'audit_events',
+      'jobs',
+      'key_domains',
+      'kek_versions',
+      'approvals',
+      'audit_seals',
+    ] as const;
+    const dump = JSON.stringify(
+      await Promise.all(tables.map((tb) => t.store.kysely.selectFrom(tb).selectAll().execute())),
+    );
+    const haystacks = { dump, logs: t.logs.join('\n'), responses, events: events.join('\n') };
+    for (const plain of plaintexts) {
+      for (const [where, text] of Object.entries(haystacks))
+        expect(text.includes(plain), `${where} holds key material`).toBe(false);
+    }
+    expect(events.some((e) => e.includes('"domainId":"scan"'))).toBe(true);
+  });
 });
