@@ -1,103 +1,122 @@
 #!/usr/bin/env node
-// `npm test`: everything CI checks, from a fresh clone on a fresh Debian machine.
-// Steps: npm deps → system packages → typecheck → lint → client build → throwaway PostgreSQL →
-// Vitest → the last line `N passed, N failed` (the form CI reads). Extra arguments go to Vitest.
-import { spawnSync } from 'node:child_process';
+// `npm test`: everything CI checks, from a fresh clone on a fresh Debian 12 machine (CI runs it
+// as root through .ci/run, so it installs what is missing). Stops at the first failing step.
+// Extra arguments go to Vitest: `npm test -- test/unit`.
+//
+// The LAST line is always `N passed, N failed[, N skipped]`: CI reads that line (it does not
+// recognise Vitest's summary), and a failure before the tests reports `0 passed, 1 failed`.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNpmDependencies } from './lib/npm-deps.mjs';
-import { ensurePackages } from './lib/system-packages.mjs';
+import { killRunning, run, runChecked, signalExitCode } from './lib/run.mjs';
+import { TEST_PACKAGES, ensurePackages } from './lib/system-packages.mjs';
+import { formatSummary, summarizeVitestReport } from './lib/vitest-summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const extraArgs = process.argv.slice(2);
-const started = Date.now();
+const vitestArgs = process.argv.slice(2);
+const resultsFile = '.tmp/vitest-results.json';
+const FAILED_EARLY = formatSummary({ passed: 0, failed: 1, skipped: 0 });
+const STEPS = 8;
+
+// The project's own binaries, as `npx` would find them, but started directly: no registry
+// look-up, and a signal we forward reaches the tool itself rather than an npx wrapper.
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const npx = (name, ...args) => runChecked(bin(name), args, { cwd: root });
+const note = (text) => console.log(`  note: ${text}`);
+
+// The throwaway PostgreSQL must go away however this process ends. stop() is synchronous, so
+// it also runs inside the 'exit' handler (uncaught errors, process.exit from anywhere).
 let pg;
-
-function step(name, fn) {
-  const t = Date.now();
-  console.log(`\n▶ ${name}`);
-  fn();
-  console.log(`  ✓ ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+function stopPostgres() {
+  const server = pg;
+  pg = undefined;
+  server?.stop();
+}
+process.on('exit', stopPostgres);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    console.log(`\n${signal}: stopping`);
+    killRunning(signal); // a SIGTERM from CI reaches only us; pass it on to vitest/tsc/…
+    stopPostgres();
+    console.log(FAILED_EARLY);
+    process.exit(signalExitCode(signal));
+  });
 }
 
-function run(cmd, args, env = {}) {
-  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  if (result.status !== 0)
-    throw new Error(`${cmd} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+const timings = [];
+async function step(title, fn) {
+  console.log(`\n▶ [${timings.length + 1}/${STEPS}] ${title}`);
+  const t0 = Date.now();
+  try {
+    return await fn();
+  } finally {
+    const seconds = (Date.now() - t0) / 1000;
+    timings.push(`${title} ${seconds.toFixed(1)} s`);
+    console.log(`  ${title}: ${seconds.toFixed(1)} s`);
+  }
 }
 
-function fail(err) {
+async function checksBeforeTests() {
+  await step('npm dependencies', () => {
+    if (!ensureNpmDependencies(root)) note('node_modules is up to date');
+  });
+  await step('system packages', () => {
+    const installed = ensurePackages(TEST_PACKAGES);
+    if (installed.length === 0) note(`present: ${TEST_PACKAGES.join(', ')}`);
+  });
+  await step('typecheck', async () => {
+    await npx('tsc', '-p', 'tsconfig.json', '--noEmit');
+    // The client is written in parallel; until it has a tsconfig there is nothing to check.
+    if (existsSync(path.join(root, 'client/tsconfig.json')))
+      await npx('vue-tsc', '-p', 'client/tsconfig.json', '--noEmit');
+    else note('client/tsconfig.json does not exist yet: skipping vue-tsc');
+  });
+  await step('lint', async () => {
+    await npx('eslint', '.');
+    await npx('prettier', '--check', '.');
+  });
+  await step('client build', async () => {
+    if (existsSync(path.join(root, 'client/vite.config.ts'))) await npx('vite', 'build', 'client');
+    else note('client/vite.config.ts does not exist yet: skipping the client build');
+  });
+  await step('PostgreSQL (throwaway)', async () => {
+    const { startTempPostgres } = await import('./pg-temp.mjs');
+    pg = await startTempPostgres();
+    note(`listening at ${pg.url}`);
+  });
+}
+
+try {
+  await checksBeforeTests();
+} catch (err) {
   console.error(`\n✗ ${err instanceof Error ? err.message : String(err)}`);
-  pg?.stop();
-  console.log('0 passed, 1 failed');
+  stopPostgres();
+  console.log(FAILED_EARLY);
   process.exit(1);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    pg?.stop();
-    process.exit(130);
-  });
-}
-
-try {
-  step('npm dependencies', () => ensureNpmDependencies(root));
-  step('system packages', () => ensurePackages(['postgresql', 'softhsm2', 'opensc', 'chromium']));
-  step('typecheck', () => {
-    run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-    if (existsSync(path.join(root, 'client/tsconfig.json')))
-      run('npx', ['vue-tsc', '-p', 'client/tsconfig.json', '--noEmit']);
-  });
-  step('lint', () => {
-    run('npx', ['eslint', '.']);
-    run('npx', ['prettier', '--check', '.']);
-  });
-  if (existsSync(path.join(root, 'client/vite.config.ts')))
-    step('client build', () => run('npx', ['vite', 'build', 'client', '--logLevel', 'warn']));
-} catch (err) {
-  fail(err);
-}
-
-const { startTempPostgres } = await import('./pg-temp.mjs');
-try {
-  const t = Date.now();
-  console.log('\n▶ PostgreSQL (throwaway)');
-  pg = await startTempPostgres();
-  console.log(
-    `  ✓ PostgreSQL at ${pg.url.replace(/\/\/[^@]+@/, '//…@')} (${((Date.now() - t) / 1000).toFixed(1)} s)`,
-  );
-} catch (err) {
-  fail(err);
-}
-
-const results = path.join(root, '.tmp/vitest-results.json');
-mkdirSync(path.dirname(results), { recursive: true });
-rmSync(results, { force: true });
-console.log('\n▶ tests');
-const vitest = spawnSync(
-  'npx',
-  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${results}`, ...extraArgs],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, LOCKWARDEN_TEST_PG_URL: pg.url },
-  },
+mkdirSync(path.join(root, '.tmp'), { recursive: true });
+rmSync(path.join(root, resultsFile), { force: true }); // never read a previous run's report
+const vitestExit = await step('tests (vitest)', () =>
+  run(
+    bin('vitest'),
+    ['run', '--reporter=default', '--reporter=json', `--outputFile=${resultsFile}`, ...vitestArgs],
+    { cwd: root, env: { ...process.env, LOCKWARDEN_TEST_PG_URL: pg.url } },
+  ).catch((err) => {
+    console.error(`\n✗ ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }),
 );
-pg.stop();
+await step('stop PostgreSQL', () => stopPostgres());
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
+let report;
 try {
-  const report = JSON.parse(readFileSync(results, 'utf8'));
-  passed = report.numPassedTests ?? 0;
-  failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
-  skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  report = JSON.parse(readFileSync(path.join(root, resultsFile), 'utf8'));
 } catch {
-  failed = Math.max(failed, 1);
+  console.error(`\n✗ no readable ${resultsFile}: Vitest exited with code ${vitestExit} before writing it`);
 }
-if (vitest.status !== 0 && failed === 0) failed = 1;
-console.log(`\nnpm test took ${((Date.now() - started) / 1000).toFixed(0)} s`);
-console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
-process.exit(failed > 0 ? 1 : 0);
+const summary = summarizeVitestReport(report, vitestExit);
+console.log(`\nTimings: ${timings.join(', ')}`);
+console.log(formatSummary(summary));
+process.exit(summary.failed > 0 ? 1 : 0);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -58,7 +58,7 @@ const conf = (tokenDir: string) =>
 
 /** Write-then-rename so a crash never leaves a half-written PIN or config. */
 async function writePrivate(path: string, content: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(tmp, content, { mode: 0o600 });
   await rename(tmp, path);
 }
@@ -69,6 +69,32 @@ async function countTokens(confPath: string, tokenLabel: string): Promise<number
     env: { ...process.env, SOFTHSM2_CONF: confPath },
   });
   return [...stdout.matchAll(/^\s*Label:\s*(.*?)\s*$/gm)].filter((m) => m[1] === tokenLabel).length;
+}
+
+/**
+ * Two processes starting on a fresh data dir (the console and the CLI) must not both initialise
+ * a token: two tokens with one label would make every later open fail as ambiguous.
+ */
+async function withInitLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = join(dir, '.init.lock');
+  for (let waited = 0; ; waited += 100) {
+    try {
+      await (await open(lock, 'wx', 0o600)).close();
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (waited >= 30_000)
+        throw new Error(`${lock} is held for 30 s; remove it if no initialisation is running`, {
+          cause: err,
+        });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { force: true });
+  }
 }
 
 /**
@@ -97,21 +123,24 @@ export async function ensureSoftHsmToken(opts: EnsureSoftHsmTokenOptions): Promi
     env: { SOFTHSM2_CONF: confPath },
   };
 
-  const existing = await countTokens(confPath, tokenLabel);
-  if (existing > 1) throw new Error(`${existing} SoftHSM tokens are labelled ${tokenLabel} in ${tokenDir}`);
-  if (existing === 1 && existsSync(token.pinFile)) return token;
-  if (existing === 1)
-    throw new Error(`token ${tokenLabel} exists in ${tokenDir} but its PIN file is missing`);
+  if ((await countTokens(confPath, tokenLabel)) === 1 && existsSync(token.pinFile)) return token;
+  return withInitLock(dir, async () => {
+    const existing = await countTokens(confPath, tokenLabel);
+    if (existing > 1) throw new Error(`${existing} SoftHSM tokens are labelled ${tokenLabel} in ${tokenDir}`);
+    if (existing === 1 && existsSync(token.pinFile)) return token;
+    if (existing === 1)
+      throw new Error(`token ${tokenLabel} exists in ${tokenDir} but its PIN file is missing`);
 
-  await writePrivate(token.soPinFile, randomBytes(18).toString('base64url'));
-  await writePrivate(token.pinFile, randomBytes(18).toString('base64url'));
-  const script = fileURLToPath(new URL('./init-token.mjs', import.meta.url));
-  await run(process.execPath, [script, modulePath, tokenLabel, token.soPinFile, token.pinFile], {
-    env: { ...process.env, SOFTHSM2_CONF: confPath },
+    await writePrivate(token.soPinFile, randomBytes(18).toString('base64url'));
+    await writePrivate(token.pinFile, randomBytes(18).toString('base64url'));
+    const script = fileURLToPath(new URL('./init-token.mjs', import.meta.url));
+    await run(process.execPath, [script, modulePath, tokenLabel, token.soPinFile, token.pinFile], {
+      env: { ...process.env, SOFTHSM2_CONF: confPath },
+    });
+    if ((await countTokens(confPath, tokenLabel)) !== 1)
+      throw new Error(
+        `SoftHSM token ${tokenLabel} was not created; run softhsm2-util --show-slots with SOFTHSM2_CONF=${confPath}`,
+      );
+    return token;
   });
-  if ((await countTokens(confPath, tokenLabel)) !== 1)
-    throw new Error(
-      `SoftHSM token ${tokenLabel} was not created; run softhsm2-util --show-slots with SOFTHSM2_CONF=${confPath}`,
-    );
-  return token;
 }

@@ -2,6 +2,7 @@
 // vitest output as is), a promise of the exit code, and a list of running children so a
 // SIGINT/SIGTERM handler can pass the signal on instead of leaving orphans behind.
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { constants } from 'node:os';
 
 const running = new Set();
@@ -33,6 +34,39 @@ export async function runChecked(cmd, args, opts) {
   if (code !== 0) throw new Error(`\`${[cmd, ...args].join(' ')}\` exited with code ${code}`);
 }
 
+/** Every process below `root` (Linux /proc), so that e.g. Vitest's worker forks are included. */
+function descendants(root) {
+  const byParent = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8'); // "pid (comm) state ppid …"
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found = [];
+  for (let queue = [root]; queue.length > 0;) {
+    const kids = byParent.get(queue.shift()) ?? [];
+    found.push(...kids);
+    queue.push(...kids);
+  }
+  return found;
+}
+
+/**
+ * Passes a signal to our children and their children: killing only Vitest's main process would
+ * orphan its workers, which keep running tests against a database that is being removed.
+ */
 export function killRunning(signal) {
-  for (const child of running) child.kill(signal);
+  const pids = existsSync('/proc/self/stat') ? descendants(process.pid) : [...running].map((c) => c.pid);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
 }

@@ -1,24 +1,11 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureSoftHsmToken } from '../../hardware-sims/hsm/softhsm.ts';
 import { ConfigError, type Config } from '../config.ts';
 import { isDriverError } from '../drivers/core/driver-error.ts';
-import { Secret } from '../drivers/core/secret.ts';
+import { readPinFile } from '../drivers/hsm/pin-file.ts';
 import type { HsmDriver } from '../drivers/hsm/hsm-driver.ts';
 import { Pkcs11HsmDriver } from '../drivers/hsm/pkcs11-hsm-driver.ts';
 import type { Logger } from '../platform/logger.ts';
-
-/** Reads a PIN file afresh for each login, trimming the newline editors add. */
-function pinFromFile(file: string): () => Secret {
-  return () => {
-    const raw = readFileSync(file);
-    let end = raw.length;
-    while (end > 0 && (raw[end - 1] === 0x0a || raw[end - 1] === 0x0d)) end--;
-    const pin = Buffer.from(raw.subarray(0, end));
-    raw.fill(0);
-    return new Secret(pin);
-  };
-}
 
 /**
  * Builds and opens the configured HSM driver. `softhsm` (the default) keeps an isolated token
@@ -36,7 +23,7 @@ export async function openHsm(config: Config, logger: Logger): Promise<HsmDriver
     driver = new Pkcs11HsmDriver({
       modulePath: hsm.modulePath ?? token.modulePath,
       tokenLabel: token.tokenLabel,
-      pin: pinFromFile(token.pinFile),
+      pin: () => readPinFile(token.pinFile),
       env: { SOFTHSM2_CONF: token.confPath },
       logger: logger.child({ component: 'hsm' }),
     });
@@ -49,7 +36,7 @@ export async function openHsm(config: Config, logger: Logger): Promise<HsmDriver
     driver = new Pkcs11HsmDriver({
       modulePath: hsm.modulePath,
       tokenLabel: hsm.tokenLabel,
-      pin: pinFromFile(hsm.pinFile),
+      pin: () => readPinFile(hsm.pinFile as string),
       logger: logger.child({ component: 'hsm' }),
     });
   }

@@ -59,7 +59,10 @@ export interface HsmDriver {
    */
   createKek(label: string, opts?: HsmCallOptions): Promise<void>;
 
-  /** Resolves true when at least one object (secret, private or public key) has the label. */
+  /**
+   * Resolves true when at least one object (secret, private or public key) has the label. A token
+   * that no longer answers rejects with `HSM_DEVICE_REMOVED`: it never reads as "no such key".
+   */
   hasKey(label: string, opts?: HsmCallOptions): Promise<boolean>;
 
   /**

@@ -72,10 +72,6 @@ export class Pkcs11Connection {
     return this.#session;
   }
 
-  get isConnected(): boolean {
-    return this.#session !== null;
-  }
-
   async connect(phase: 'open' | 'recovery'): Promise<void> {
     if (this.#pinRejected) throw this.#pinRejected;
     try {
