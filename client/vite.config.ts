@@ -16,6 +16,7 @@ export default defineConfig({
     sourcemap: true,
   },
   server: {
+    // changeOrigin stays false: the console accepts a socket only when Origin matches Host.
     proxy: {
       '/api': { target: backend, changeOrigin: false },
       '/socket.io': { target: backend, ws: true, changeOrigin: false },

@@ -31,7 +31,7 @@ function clientWith(response: Response | (() => Promise<Response>), csrf: string
 
 function sent(fetch: ReturnType<typeof clientWith>['fetch']) {
   const [url, init] = fetch.mock.calls[0]!;
-  return { url: String(url), init: init!, headers: init!.headers as Record<string, string> };
+  return { url: url as string, init: init!, headers: init!.headers as Record<string, string> };
 }
 
 describe('api.call', () => {

@@ -11,7 +11,7 @@ const ENDED_MESSAGES: Record<string, string> = {
   expired: 'Your session expired. Log in again.',
   'password-changed': 'Your password was changed in another session. Log in again.',
   logout: 'You were logged out.',
-  revoked: 'Your session was ended by an administrator. Log in again.',
+  disabled: 'Your account was disabled by an administrator.',
 };
 
 /** Why a session ended, in words for the login page. */
@@ -52,7 +52,7 @@ export const useSessionStore = defineStore('session', () => {
     connection.connect({
       onSessionEnded: (reason) => end(endedMessage(reason)),
       // The socket was refused: find out whether the session is still there.
-      onRejected: () => void restore(),
+      onRejected: () => void restore().catch(() => undefined),
     });
   }
 
