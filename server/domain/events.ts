@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AuditEvent } from '../../shared/schemas/audit.ts';
+import type { SessionEndReason } from '../../shared/socket/events.ts';
 
 /**
  * Domain events: facts the services publish after a commit. The socket layer forwards them
@@ -8,7 +9,7 @@ import type { AuditEvent } from '../../shared/schemas/audit.ts';
 export interface DomainEventMap {
   'audit:appended': [event: AuditEvent];
   /** Sessions ended by logout, password change, disable or expiry (id hashes, not tokens). */
-  'sessions:ended': [info: { sessionIdHashes: string[]; reason: string }];
+  'sessions:ended': [info: { sessionIdHashes: string[]; reason: SessionEndReason }];
   'device:updated': [device: { id: string; [key: string]: unknown }];
   'job:progress': [progress: { id: string; done: number; total: number; state: string }];
   /** Something in a key domain changed (KEKs, secret counts, settings). */

@@ -51,9 +51,10 @@ export class AuditService {
       actor: query.actor,
     });
     const last = records.at(-1);
+    // Sequence numbers start at 1: a page ending there has nothing older.
     return {
       events: records.map(toAuditEvent),
-      nextBeforeSeq: records.length === query.limit && last ? last.seq : null,
+      nextBeforeSeq: records.length === query.limit && last && last.seq > 1 ? last.seq : null,
     };
   }
 }

@@ -12,7 +12,7 @@ export const FleetSummarySchema = z.object({
     z.object({
       deviceClass: DeviceClassSchema,
       driverKind: DriverKindSchema,
-      /** Null while no driver for the class is installed yet. */
+      /** False while no driver for the class is installed yet. */
       available: z.boolean(),
       deviceCount: z.number().int().nonnegative(),
     }),

@@ -19,6 +19,9 @@ export const RoomRequestSchema = z.strictObject({ room: RoomSchema });
 /** Acknowledgement envelope for every client → server event. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody['error'] };
 
+/** Why a session ended; the client words each one. */
+export type SessionEndReason = 'logout' | 'expired' | 'password-changed' | 'disabled';
+
 /** Server → client events: past-tense facts. */
 export interface ServerToClientEvents {
   'audit:appended': (event: AuditEvent) => void;
@@ -28,7 +31,7 @@ export interface ServerToClientEvents {
   'domain:updated': (info: { id: string }) => void;
   'approval:updated': (info: { id: string; state: string; action: string }) => void;
   /** The session ended (logout, expiry, revocation); the client should return to login. */
-  'session:ended': (info: { reason: string }) => void;
+  'session:ended': (info: { reason: SessionEndReason }) => void;
 }
 
 /** Client → server events: imperatives, every payload zod-parsed on arrival. */

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AppError } from '../../domain/errors.ts';
 import type { DomainEvents } from '../../domain/events.ts';
 import type { Store, UserRecord } from '../../domain/repositories.ts';
+import type { SessionEndReason } from '../../../shared/socket/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { IdGen } from '../../platform/ids.ts';
 import type { AuditService } from '../audit.service.ts';
@@ -181,7 +182,7 @@ export class AuthService {
     });
   }
 
-  async endSessions(idHashes: string[], reason: string): Promise<void> {
+  async endSessions(idHashes: string[], reason: SessionEndReason): Promise<void> {
     for (const idHash of idHashes) await this.d.store.sessions.delete(idHash);
     this.d.events.emit('sessions:ended', { sessionIdHashes: idHashes, reason });
   }
