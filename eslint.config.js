@@ -16,7 +16,8 @@ const serviceBans = {
       message: 'Services never spawn processes; drivers do.',
     },
     {
-      group: ['**/http/**', '**/socket/**', '**/db/**'],
+      // Relative paths up into server/http, server/socket or server/db (shared/socket is fine).
+      regex: '^(\\.\\./)+(http|socket|db)/',
       message: 'Services never import the edges or the database.',
     },
   ],
@@ -96,7 +97,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/services/**', '**/http/**', '**/socket/**', '**/db/**', '**/hardware-sims/**'],
+              regex: '^(\\.\\./)+(services|http|socket|db)/|hardware-sims/',
               message: 'Drivers depend on shared/ and their own layer only.',
             },
           ],
