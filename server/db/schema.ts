@@ -73,6 +73,7 @@ export interface DatabaseSchema {
   managed_secrets: ManagedSecretsTable;
   approvals: ApprovalsTable;
   audit_seals: AuditSealsTable;
+  sed_drives: SedDrivesTable;
 }
 
 export interface JobsTable {
@@ -160,4 +161,27 @@ export interface AuditSealsTable {
   mac: string;
   key_label: string;
   sealed_at: string;
+}
+
+export interface SedDrivesTable {
+  id: string;
+  serial: string;
+  host: string;
+  device_path: string;
+  model: string;
+  firmware: string;
+  transport: string;
+  ssc: string;
+  status: string;
+  state: string;
+  step: string | null;
+  password_scheme: string;
+  sid_secret_id: string | null;
+  admin1_secret_id: string | null;
+  pending_sid_secret_id: string | null;
+  pending_admin1_secret_id: string | null;
+  last_error: string | null;
+  last_seen_at: string | null;
+  created_at: string;
+  updated_at: string;
 }

@@ -13,6 +13,7 @@ import { KyselyApprovalRepository } from './repositories/approvals.repository.ts
 import { KyselyAuditSealRepository } from './repositories/audit-seals.repository.ts';
 import { KyselyKeyDomainRepository } from './repositories/key-domains.repository.ts';
 import { KyselyManagedSecretRepository } from './repositories/managed-secrets.repository.ts';
+import { KyselySedDriveRepository } from './repositories/sed-drives.repository.ts';
 import { KyselySessionRepository } from './repositories/sessions.repository.ts';
 import { KyselyUserRepository } from './repositories/users.repository.ts';
 import type { DatabaseSchema } from './schema.ts';
@@ -39,6 +40,7 @@ function repositories(db: Kysely<DatabaseSchema>, dialect: Dialect, inTransactio
     secrets: new KyselyManagedSecretRepository(db),
     approvals: new KyselyApprovalRepository(db),
     auditSeals: new KyselyAuditSealRepository(db),
+    sedDrives: new KyselySedDriveRepository(db),
   };
 }
 

@@ -5,6 +5,7 @@ import type {
   KeyDomainRepository,
   ManagedSecretRepository,
 } from './key-repositories.ts';
+import type { SedDriveRepository } from './sed-repositories.ts';
 
 /** A user row as the services see it. `passwordHash` is an scrypt record, never a password. */
 export interface UserRecord {
@@ -117,6 +118,7 @@ export interface Repositories {
   secrets: ManagedSecretRepository;
   approvals: ApprovalRepository;
   auditSeals: AuditSealRepository;
+  sedDrives: SedDriveRepository;
 }
 
 /** Repositories inside a transaction, plus a hook for work that must wait for the commit. */

@@ -31,7 +31,11 @@ export function sedDrivesMigration(): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('sed_drives_host_idx').on('sed_drives').columns(['host', 'device_path']).execute();
+      await db.schema
+        .createIndex('sed_drives_host_idx')
+        .on('sed_drives')
+        .columns(['host', 'device_path'])
+        .execute();
       await db.schema.createIndex('sed_drives_state_idx').on('sed_drives').column('state').execute();
     },
   };

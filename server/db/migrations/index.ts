@@ -3,6 +3,7 @@ import type { Dialect } from '../dialect.ts';
 import { initialMigration } from './0001-initial.ts';
 import { jobsMigration } from './0002-jobs.ts';
 import { keysMigration } from './0003-keys.ts';
+import { sedDrivesMigration } from './0004-sed-drives.ts';
 
 /**
  * Migrations are TypeScript objects listed here in order, not files found at run time, so
@@ -13,6 +14,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0001-initial': initialMigration(dialect),
     '0002-jobs': jobsMigration(dialect),
     '0003-keys': keysMigration(dialect),
+    '0004-sed-drives': sedDrivesMigration(),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

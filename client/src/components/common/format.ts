@@ -1,0 +1,43 @@
+// Formatting for tables and facts. Pure functions: no store, no locale state beyond Intl's default.
+const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+function parse(iso: string): Date | null {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** A date for tables: `23 Nov 2026`; a dash for null. */
+export function formatDate(iso: string | null): string {
+  if (iso === null) return '—';
+  const date = parse(iso);
+  return date ? dateFormat.format(date) : iso;
+}
+
+/** Local time as `2026-11-23 07:12`: sortable and unambiguous in every locale; a dash for null. */
+export function formatDateTime(iso: string | null): string {
+  if (iso === null) return '—';
+  const d = parse(iso);
+  if (!d) return iso;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A span of milliseconds as `45 s`, `12 min`, `5 h`, `3 d`, `2 y`. */
+export function formatSpan(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h`;
+  const d = Math.floor(h / 24);
+  return d < 730 ? `${d} d` : `${Math.floor(d / 365)} y`;
+}
+
+/** How long ago `iso` was, as a span (`3 d`); a dash for null. */
+export function formatAge(iso: string | null, now: number = Date.now()): string {
+  if (iso === null) return '—';
+  const date = parse(iso);
+  return date ? formatSpan(now - date.getTime()) : '—';
+}

@@ -1,0 +1,34 @@
+import type { Role } from '../../../shared/schemas/auth.ts';
+import { AUDIT_READERS } from '../router/routes.ts';
+import { useSessionStore } from '../stores/session.ts';
+
+/**
+ * Which roles may do what, as the server's routers enforce it (server/http/routes/*). The client
+ * only hides what would be refused; the server stays the authority and its refusal is shown.
+ */
+export const PERMISSIONS = {
+  /** Create domains, change schedules, rotate, request destruction. */
+  'keys.manage': ['admin', 'security-officer'],
+  'approvals.read': AUDIT_READERS,
+  'approvals.decide': ['admin', 'security-officer'],
+  'jobs.cancel': ['admin', 'security-officer', 'operator'],
+  'audit.read': AUDIT_READERS,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Whether `role` may do `permission`; nobody may while signed out. */
+export function roleCan(role: Role | null | undefined, permission: Permission): boolean {
+  return role != null && (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export interface UsePermissionsReturn {
+  /** Whether the signed-in user may do `permission` (reactive: reads the session's role). */
+  can: (permission: Permission) => boolean;
+}
+
+/** Role-aware actions for templates: `v-if="can('keys.manage')"`. */
+export function usePermissions(): UsePermissionsReturn {
+  const session = useSessionStore();
+  return { can: (permission) => roleCan(session.user?.role, permission) };
+}
