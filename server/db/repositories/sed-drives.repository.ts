@@ -62,7 +62,7 @@ function toRow(patch: Partial<SedDriveRecord>): Partial<SedDrivesTable> {
     if (key === 'status') row.status = JSON.stringify(value);
     else row[COLUMNS[key as keyof typeof COLUMNS]] = value;
   }
-  return row as Partial<SedDrivesTable>;
+  return row;
 }
 
 export class KyselySedDriveRepository implements SedDriveRepository {
