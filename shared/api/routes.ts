@@ -89,6 +89,12 @@ export const API = {
     body: UpdateKeyDomainRequestSchema,
     response: KeyDomainSchema,
   },
+  'domains.delete': {
+    method: 'POST',
+    path: '/api/key-domains/:id/deletion',
+    body: DestroyRequestSchema,
+    response: ApprovalSchema,
+  },
   'domains.rotate': { method: 'POST', path: '/api/key-domains/:id/rotations', response: JobSchema },
   'keks.destroy': {
     method: 'POST',

@@ -185,4 +185,30 @@ describeEachDialect('key domains and managed secrets', (factory) => {
     expect(hsm.keys.has(kekLabel('sed-fleet', 1))).toBe(false);
     expect((await store.keyDomains.findKek('sed-fleet', 1))?.state).toBe('destroyed');
   });
+
+  it('deletes an empty domain and its KEKs only after approval, never one holding secrets', async () => {
+    const sam = principal('sam', 'security-officer');
+    await s.domains.create(
+      sam,
+      { id: 'tmp', description: '', purpose: 'general', rotationPeriodDays: null },
+      META,
+    );
+    await expect(s.keks.requestDomainDeletion(sam, 'sed-fleet', 'x', META)).resolves.toBeDefined();
+    await s.secrets.generate({
+      domainId: 'sed-fleet',
+      kind: 'sed-credential',
+      count: 1,
+      activate: false,
+      actor: 't',
+      requestId: null,
+    });
+    const approval = await s.keks.requestDomainDeletion(sam, 'tmp', 'test domain', META);
+    expect(hsm.keys.has(kekLabel('tmp', 1))).toBe(true);
+    await s.approvals.approve(principal('alice', 'admin'), approval.id, '', META);
+    expect(hsm.keys.has(kekLabel('tmp', 1))).toBe(false);
+    await expect(s.domains.get('tmp')).rejects.toMatchObject({ code: 'KEY_DOMAIN_NOT_FOUND' });
+    await expect(s.keks.requestDomainDeletion(sam, 'sed-fleet', 'x', META)).rejects.toMatchObject({
+      code: 'KEY_DOMAIN_NOT_EMPTY',
+    });
+  });
 });

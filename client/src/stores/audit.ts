@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
 import type { AuditEvent } from '../../../shared/schemas/audit.ts';
+import type { AuditVerification } from '../../../shared/schemas/audit-verify.ts';
 import { api, errorMessage } from '../api/http.ts';
 
 /** Most events kept in memory; older ones are paged in again on demand. */
@@ -11,9 +12,22 @@ function bySeqDesc(a: AuditEvent, b: AuditEvent): number {
   return b.seq - a.seq;
 }
 
+/** The server's exact-match filters (`?action=`, `?actor=`); empty means "any". */
+export interface AuditFilters {
+  action: string;
+  actor: string;
+}
+
+const NO_FILTERS: AuditFilters = { action: '', actor: '' };
+
+export function matchesFilters(event: AuditEvent, filters: AuditFilters): boolean {
+  return (!filters.action || event.action === filters.action) && (!filters.actor || event.actor === filters.actor);
+}
+
 /**
  * The audit trail as the Audit page shows it: newest first, paged backwards with "Load older",
- * and live events prepended while the page is joined to the `audit` room.
+ * and live events prepended while the page is joined to the `audit` room. Filters narrow the
+ * trail on the server; `verify()` asks the server to check the hash chain and its HSM seals.
  */
 export const useAuditStore = defineStore('audit', () => {
   const events = shallowRef<readonly AuditEvent[]>([]);
@@ -22,6 +36,12 @@ export const useAuditStore = defineStore('audit', () => {
   const loading = shallowRef(false);
   const loaded = shallowRef(false);
   const error = shallowRef<string | null>(null);
+  const filters = shallowRef<AuditFilters>(NO_FILTERS);
+  const verification = shallowRef<AuditVerification | null>(null);
+  const verifying = shallowRef(false);
+  const verifyError = shallowRef<string | null>(null);
+  /** Bumped when the filters change, so answers to the old filters are dropped. */
+  let generation = 0;
 
   function keepBounded(list: AuditEvent[]): AuditEvent[] {
     if (list.length <= AUDIT_MAX_EVENTS) return list;
@@ -36,8 +56,13 @@ export const useAuditStore = defineStore('audit', () => {
     loading.value = true;
     error.value = null;
     try {
-      const query =
-        beforeSeq === undefined ? { limit: AUDIT_PAGE_SIZE } : { limit: AUDIT_PAGE_SIZE, beforeSeq };
+      const { action, actor } = filters.value;
+      const query = {
+        limit: AUDIT_PAGE_SIZE,
+        ...(beforeSeq !== undefined && { beforeSeq }),
+        ...(action ? { action } : {}),
+        ...(actor ? { actor } : {}),
+      };
       return await api.call('audit.list', { query });
     } catch (err) {
       error.value = errorMessage(err);
@@ -52,7 +77,9 @@ export const useAuditStore = defineStore('audit', () => {
    * meanwhile; if the new page does not reach the events already shown, it starts over.
    */
   async function hydrate(): Promise<void> {
+    const asked = generation;
     const page = await fetchPage();
+    if (asked !== generation) return;
     const newestKnown = events.value[0]?.seq;
     const oldestFetched = page.events[page.events.length - 1]?.seq;
     const overlaps =
@@ -70,16 +97,46 @@ export const useAuditStore = defineStore('audit', () => {
 
   async function loadOlder(): Promise<void> {
     if (nextBeforeSeq.value === null || loading.value) return;
+    const asked = generation;
     const page = await fetchPage(nextBeforeSeq.value);
+    if (asked !== generation) return;
     const known = new Set(events.value.map((e) => e.seq));
     events.value = [...events.value, ...page.events.filter((e) => !known.has(e.seq))].sort(bySeqDesc);
     nextBeforeSeq.value = page.nextBeforeSeq;
   }
 
-  /** A live `audit:appended` event. */
+  /** A live `audit:appended` event (kept only if it matches the filters). */
   function prepend(event: AuditEvent): void {
-    if (!loaded.value || events.value.some((e) => e.seq === event.seq)) return;
+    if (!loaded.value || !matchesFilters(event, filters.value)) return;
+    if (events.value.some((e) => e.seq === event.seq)) return;
     events.value = keepBounded([event, ...events.value].sort(bySeqDesc));
+  }
+
+  /** Shows only events matching `next` (trimmed; empty fields match anything), from the newest. */
+  async function setFilters(next: AuditFilters): Promise<void> {
+    const trimmed = { action: next.action.trim(), actor: next.actor.trim() };
+    if (trimmed.action === filters.value.action && trimmed.actor === filters.value.actor) return;
+    filters.value = trimmed;
+    generation += 1;
+    events.value = [];
+    nextBeforeSeq.value = null;
+    loaded.value = false;
+    await hydrate();
+  }
+
+  /** Checks the whole chain and its seals on the server; the answer says where it breaks. */
+  async function verify(): Promise<AuditVerification | null> {
+    verifying.value = true;
+    verifyError.value = null;
+    try {
+      verification.value = await api.call('audit.verify');
+      return verification.value;
+    } catch (err) {
+      verifyError.value = errorMessage(err);
+      return null;
+    } finally {
+      verifying.value = false;
+    }
   }
 
   function dehydrate(): void {
@@ -87,7 +144,26 @@ export const useAuditStore = defineStore('audit', () => {
     nextBeforeSeq.value = null;
     loaded.value = false;
     error.value = null;
+    filters.value = NO_FILTERS;
+    verification.value = null;
+    verifyError.value = null;
   }
 
-  return { events, nextBeforeSeq, loading, loaded, error, hydrate, loadOlder, prepend, dehydrate };
+  return {
+    events,
+    nextBeforeSeq,
+    loading,
+    loaded,
+    error,
+    filters,
+    verification,
+    verifying,
+    verifyError,
+    hydrate,
+    loadOlder,
+    prepend,
+    setFilters,
+    verify,
+    dehydrate,
+  };
 });

@@ -2,8 +2,12 @@ import { defineStore } from 'pinia';
 import { computed, onScopeDispose, shallowRef } from 'vue';
 import type { SessionInfo } from '../../../shared/schemas/auth.ts';
 import { api, isApiError, setCsrfTokenSource } from '../api/http.ts';
+import { useApprovalsStore } from './approvals.ts';
 import { useAuditStore } from './audit.ts';
 import { useConnectionStore } from './connection.ts';
+import { useHsmStore } from './hsm.ts';
+import { useJobsStore } from './jobs.ts';
+import { useKeysStore } from './keys.ts';
 import { useTokensStore } from './tokens.ts';
 import { useUsersStore } from './users.ts';
 
@@ -43,6 +47,10 @@ export const useSessionStore = defineStore('session', () => {
     info.value = null;
     notice.value = message;
     useAuditStore().dehydrate();
+    useApprovalsStore().dehydrate();
+    useHsmStore().dehydrate();
+    useJobsStore().dehydrate();
+    useKeysStore().dehydrate();
     useTokensStore().dehydrate();
     useUsersStore().dehydrate();
   }

@@ -71,6 +71,24 @@ export function keysRoutes(d: {
     },
   );
   router.post(
+    API['domains.delete'].path,
+    allow(...KEY_ADMINS),
+    validate({ params: IdParamSchema, body: API['domains.delete'].body }),
+    async (req, res) => {
+      const { reason } = bodyOf<z.infer<typeof DestroyRequestSchema>>(res);
+      res
+        .status(202)
+        .json(
+          await d.keks.requestDomainDeletion(
+            principalOf(res),
+            paramsOf<{ id: string }>(res).id,
+            reason,
+            metaOf(req, res),
+          ),
+        );
+    },
+  );
+  router.post(
     API['keks.destroy'].path,
     allow(...KEY_ADMINS),
     validate({ params: KekParamsSchema, body: API['keks.destroy'].body }),

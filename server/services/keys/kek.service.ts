@@ -32,6 +32,9 @@ export class KekService {
     d.approvals.registerExecutor('kek.destroy', (a, ctx) =>
       this.destroyKek(String(a.params.domainId), Number(a.params.version), { ...ctx, approvalId: a.id }),
     );
+    d.approvals.registerExecutor('domain.delete', (a, ctx) =>
+      this.deleteDomain(String(a.params.domainId), { ...ctx, approvalId: a.id }),
+    );
     d.approvals.registerExecutor('secret.destroy', (a, ctx) =>
       d.secrets.destroy(String(a.params.secretId), { ...ctx, approvalId: a.id }),
     );
@@ -135,6 +138,53 @@ export class KekService {
       { action: 'secret.destroy', target: `secret:${secretId}`, params: { secretId }, reason },
       meta,
     );
+  }
+
+  /** Deleting a domain destroys its KEKs, so it needs approval, and the domain must hold no secrets at all. */
+  async requestDomainDeletion(actor: Principal, domainId: string, reason: string, meta: RequestMeta) {
+    await this.emptyDomain(domainId);
+    return this.d.approvals.request(
+      actor,
+      { action: 'domain.delete', target: `domain:${domainId}`, params: { domainId }, reason },
+      meta,
+    );
+  }
+
+  private async emptyDomain(domainId: string) {
+    await this.d.domains.require(domainId);
+    const counts = await this.d.store.secrets.counts(domainId);
+    const total = Object.values(counts.byState).reduce((a, b) => a + (b ?? 0), 0);
+    if (total > 0)
+      throw new AppError('KEY_DOMAIN_NOT_EMPTY', `Domain ${domainId} holds ${total} secrets (any state)`);
+    if (await this.rotationInFlight(domainId)) {
+      throw new AppError('KEK_ROTATION_RUNNING', `A rotation of ${domainId} is queued or running`);
+    }
+  }
+
+  private async deleteDomain(
+    domainId: string,
+    ctx: { actor: string; requestId: string | null; approvalId: string },
+  ) {
+    await this.emptyDomain(domainId);
+    const keks = await this.d.store.keyDomains.listKeks(domainId);
+    for (const kek of keks) {
+      if (kek.state === 'destroyed') continue;
+      await hsmCall('KEK destruction', async () => {
+        if (await this.d.hsm.hasKey(kek.hsmLabel)) await this.d.hsm.destroyKey(kek.hsmLabel);
+      });
+    }
+    await this.d.store.transaction(async (tx) => {
+      tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId }));
+      await tx.keyDomains.delete(domainId);
+      await this.d.audit.record(tx, {
+        actor: ctx.actor,
+        action: 'domain.delete',
+        target: `domain:${domainId}`,
+        outcome: 'success',
+        requestId: ctx.requestId,
+        details: { approvalId: ctx.approvalId, destroyedKeks: keks.map((k) => k.version) },
+      });
+    });
   }
 
   private async destructibleKek(domainId: string, version: number) {
