@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 /** Identifier and token generation, injected for deterministic tests. */
 export interface IdGen {
@@ -7,7 +7,21 @@ export interface IdGen {
   token(bytes: number): string;
 }
 
+/**
+ * UUID version 7 (RFC 9562): 48-bit Unix milliseconds, then 74 random bits. Time-ordered ids
+ * land at the end of B-tree indexes, which keeps bulk inserts (10,000 keys per enrollment)
+ * sequential instead of scattered, and sort in creation order.
+ */
+export function uuidv7(now = Date.now()): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(now, 0, 6);
+  b[6] = 0x70 | ((b[6] as number) & 0x0f);
+  b[8] = 0x80 | ((b[8] as number) & 0x3f);
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 export const cryptoIds: IdGen = {
-  uuid: () => randomUUID(),
+  uuid: () => uuidv7(),
   token: (bytes) => randomBytes(bytes).toString('base64url'),
 };
