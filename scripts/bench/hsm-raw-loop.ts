@@ -3,7 +3,8 @@
  * "generate an AES-256 session key, wrap it under the token KEK (RFC 3394), destroy it",
  * in its own process (one C_Initialize per process). Prints {"rate": keys per second}.
  * Input from the environment: SOFTHSM2_CONF, BENCH_MODULE, BENCH_TOKEN, BENCH_PIN_FILE,
- * BENCH_KEK_LABEL, BENCH_COUNT.
+ * BENCH_KEK_LABEL, BENCH_COUNT, and BENCH_KCV=1 to also compute the key check value (AES-ECB of a
+ * zero block inside the HSM), the same work per key as Lockwarden's driver does.
  */
 import { readFileSync } from 'node:fs';
 import pkcs11js from 'pkcs11js';
@@ -41,9 +42,16 @@ try {
   ];
   const count = Number(env('BENCH_COUNT'));
   const out = Buffer.alloc(64);
+  const withKcv = process.env.BENCH_KCV === '1';
+  const zero = Buffer.alloc(16);
+  const kcvOut = Buffer.alloc(16);
   const start = process.hrtime.bigint();
   for (let i = 0; i < count; i++) {
     const key = p.C_GenerateKey(session, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, template);
+    if (withKcv) {
+      p.C_EncryptInit(session, { mechanism: pkcs11js.CKM_AES_ECB }, key);
+      p.C_Encrypt(session, zero, kcvOut);
+    }
     p.C_WrapKey(session, { mechanism: pkcs11js.CKM_AES_KEY_WRAP }, kek, key, out);
     p.C_DestroyObject(session, key);
   }

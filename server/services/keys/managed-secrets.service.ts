@@ -18,6 +18,8 @@ export const HSM_KIND: Record<SecretKind, HsmSecretKind> = {
 
 /** Secrets per HSM call and per database transaction on the bulk path. */
 export const SECRET_BATCH = 500;
+/** HSM batches requested ahead of the one being committed. */
+const PREFETCH = 2;
 
 export interface GenerateRequest {
   domainId: string;
@@ -87,12 +89,22 @@ export class ManagedSecretsService {
       hsmCall('key generation', () => this.d.hsm.generateWrappedSecrets({ kekLabel: label, kind, count: n }));
 
     const out: ManagedSecretRecord[] = [];
-    let pending = sizes.length > 0 ? fetch(sizes[0] as number) : undefined;
-    for (let i = 0; i < sizes.length; i++) {
-      const generated = await (pending as Promise<{ wrapped: Buffer; kcv: string }[]>);
-      pending = i + 1 < sizes.length ? fetch(sizes[i + 1] as number) : undefined;
-      // Keep a rejected prefetch from becoming an unhandled rejection while this batch commits.
-      pending?.catch(() => undefined);
+    // Keep PREFETCH batches queued at the HSM so its worker never waits for the next request
+    // while this thread commits the previous batch.
+    const queue: Promise<{ wrapped: Buffer; kcv: string }[]>[] = [];
+    let requested = 0;
+    const fill = () => {
+      while (queue.length < PREFETCH && requested < sizes.length) {
+        const batch = fetch(sizes[requested++] as number);
+        // A rejected prefetch must not become an unhandled rejection while a batch commits.
+        batch.catch(() => undefined);
+        queue.push(batch);
+      }
+    };
+    fill();
+    while (queue.length > 0) {
+      const generated = await (queue.shift() as Promise<{ wrapped: Buffer; kcv: string }[]>);
+      fill();
       const now = this.d.clock.now().toISOString();
       const records = generated.map((g, j): ManagedSecretRecord => ({
         id: this.d.ids.uuid(),
