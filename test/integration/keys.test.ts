@@ -50,7 +50,7 @@ describeEachDialect('key domains and managed secrets', (factory) => {
       requestId: null,
     });
     expect(records).toHaveLength(1100);
-    expect(hsm.calls.get('generateWrappedSecrets')).toBe(3);
+    expect(hsm.calls.get('generateWrappedSecrets')).toBe(2);
     const dump = JSON.stringify(await store.kysely.selectFrom('managed_secrets').selectAll().execute());
     for (const r of records.slice(0, 50)) {
       const plain = hsm.reveal(kekLabel('sed-fleet', 1), Buffer.from(r.wrapped!, 'base64'));

@@ -8,7 +8,7 @@ import type { AuditService } from '../audit.service.ts';
 import type { JobContext, JobHandler } from '../jobs/job-runner.ts';
 import { hsmCall } from './hsm-errors.ts';
 import { kekLabel, type KeyHsm } from './hsm-port.ts';
-import { HSM_KIND, SECRET_BATCH } from './managed-secrets.service.ts';
+import { HSM_KIND, REWRAP_BATCH } from './managed-secrets.service.ts';
 
 export const KEK_ROTATE_JOB = 'kek.rotate';
 
@@ -172,7 +172,7 @@ export function kekRotationJob(d: {
         let afterId = cursor && cursor.version === version ? cursor.afterId : '';
         for (;;) {
           ctx.signal.throwIfAborted();
-          const batch = await d.store.secrets.listWrappedUnder(domainId, version, afterId, SECRET_BATCH);
+          const batch = await d.store.secrets.listWrappedUnder(domainId, version, afterId, REWRAP_BATCH);
           if (batch.length === 0) break;
           await rewrapBatch(ctx, batch, version, to);
           afterId = (batch.at(-1) as ManagedSecretRecord).id;

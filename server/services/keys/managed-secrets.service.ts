@@ -16,8 +16,10 @@ export const HSM_KIND: Record<SecretKind, HsmSecretKind> = {
   'tape-data-key': 'aes-256-key',
 };
 
-/** Secrets per HSM call and per database transaction on the bulk path. */
-export const SECRET_BATCH = 500;
+/** Secrets per HSM call and per database transaction when generating in bulk. */
+export const SECRET_BATCH = 1000;
+/** Secrets per HSM call and per transaction when re-wrapping (smaller: progress steps and resume points). */
+export const REWRAP_BATCH = 500;
 /** HSM batches requested ahead of the one being committed. */
 const PREFETCH = 2;
 
