@@ -9,3 +9,4 @@ export * from './schemas/approvals.ts';
 export * from './schemas/audit-verify.ts';
 export * from './schemas/jobs.ts';
 export * from './schemas/hsm.ts';
+export * from './schemas/sed.ts';

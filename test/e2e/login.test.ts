@@ -2,13 +2,18 @@
 // Needs client/dist (`npx vite build client`; `npm test` builds it first) and /usr/bin/chromium.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type RunningServer } from '../helpers/start-server-process.ts';
+import {
+  at,
+  launchChromium,
+  logIn as logInAs,
+  openPage as openPageIn,
+  ROOT,
+  SCREENSHOTS,
+} from './browser.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SCREENSHOTS = path.join(ROOT, '.tmp/screenshots');
 const ADMIN_PASSWORD = 'correct-horse-battery-e2e';
 
 let server: RunningServer;
@@ -23,19 +28,7 @@ beforeAll(async () => {
     adminPassword: ADMIN_PASSWORD,
     env: { LOCKWARDEN_LOG_LEVEL: 'warn' },
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
@@ -43,27 +36,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** A fresh browser profile whose page errors (uncaught exceptions, CSP violations) are collected. */
-async function openPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    // The first session check answers 401 before login, and a wrong password 401: expected.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
-      problems.push(`console: ${msg.text()}`);
-  });
-  return { context, page, problems };
-}
-
-const at = (pathname: string) => (url: URL) => url.pathname === pathname;
-
-async function logIn(page: Page, password: string): Promise<void> {
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
+const openPage = () => openPageIn(browser);
+const logIn = (page: Page, password: string) => logInAs(page, 'admin', password);
 
 describe('dashboard in Chromium', () => {
   it('shows the server’s message for a wrong password', async () => {

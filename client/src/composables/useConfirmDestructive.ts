@@ -36,7 +36,7 @@ export function useConfirmDestructive<S, R>(
   action: (subject: S, input: string) => Promise<R>,
   options: UseConfirmDestructiveOptions<S, R> = {},
 ): UseConfirmDestructiveReturn<S, R> {
-  const subject = shallowRef<S | null>(null);
+  const subject: ShallowRef<S | null> = shallowRef(null);
   const busy = shallowRef(false);
   const error = shallowRef<ConfirmError | null>(null);
   let disposed = false;

@@ -2,6 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../../../shared/schemas/audit.ts';
+import type { AuditVerification } from '../../../shared/schemas/audit-verify.ts';
 import { AUDIT_MAX_EVENTS, useAuditStore } from './audit.ts';
 
 const event = (seq: number): AuditEvent => ({
@@ -17,7 +18,12 @@ const event = (seq: number): AuditEvent => ({
 });
 const range = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, i) => event(from - i));
 
-let pages: { events: AuditEvent[]; nextBeforeSeq: number | null }[];
+let pages: (
+  | { events: AuditEvent[]; nextBeforeSeq: number | null }
+  | AuditVerification
+  | Promise<unknown>
+  | { error: { code: string; message: string } }
+)[];
 const urls: string[] = [];
 
 beforeEach(() => {
@@ -25,9 +31,11 @@ beforeEach(() => {
   urls.length = 0;
   vi.stubGlobal(
     'fetch',
-    vi.fn((url: string) => {
+    vi.fn(async (url: string) => {
       urls.push(url);
-      return Promise.resolve(new Response(JSON.stringify(pages.shift()), { status: 200 }));
+      const body = await pages.shift();
+      const status = typeof body === 'object' && body !== null && 'error' in body ? 503 : 200;
+      return new Response(JSON.stringify(body), { status });
     }),
   );
 });
@@ -83,5 +91,72 @@ describe('audit store', () => {
     audit.prepend(event(AUDIT_MAX_EVENTS + 1));
     expect(audit.events).toHaveLength(AUDIT_MAX_EVENTS);
     expect(audit.nextBeforeSeq).toBe(2);
+  });
+});
+
+describe('audit filters and verification', () => {
+  const verified = (patch: Partial<AuditVerification> = {}): AuditVerification => ({
+    ok: true,
+    checkedRecords: 10,
+    lastSeq: 10,
+    checkedSeals: 1,
+    lastSealedSeq: 8,
+    problem: null,
+    firstBadSeq: null,
+    message: 'Chain intact',
+    verifiedAt: '2026-01-01T00:00:00.000Z',
+    ...patch,
+  });
+
+  it('asks the server for the filtered trail and starts over from the newest', async () => {
+    pages = [
+      { events: range(10, 1), nextBeforeSeq: null },
+      { events: [{ ...event(7), action: 'kek.rotate.request' }], nextBeforeSeq: null },
+    ];
+    const audit = useAuditStore();
+    await audit.hydrate();
+    await audit.setFilters({ action: ' kek.rotate.request ', actor: '' });
+    expect(urls[1]).toBe('/api/audit?limit=50&action=kek.rotate.request');
+    expect(seqs()).toEqual([7]);
+    expect(audit.filters).toEqual({ action: 'kek.rotate.request', actor: '' });
+  });
+
+  it('keeps only matching live events while filtered', async () => {
+    pages = [{ events: [], nextBeforeSeq: null }];
+    const audit = useAuditStore();
+    await audit.setFilters({ action: '', actor: 'ann' });
+    audit.prepend(event(1));
+    audit.prepend({ ...event(2), actor: 'ann' });
+    expect(seqs()).toEqual([2]);
+    expect(urls).toEqual(['/api/audit?limit=50&actor=ann']);
+  });
+
+  it('drops an answer to filters that changed meanwhile', async () => {
+    let answer!: (value: unknown) => void;
+    pages = [
+      new Promise((resolve) => (answer = resolve)),
+      { events: [{ ...event(3), actor: 'bob' }], nextBeforeSeq: null },
+    ];
+    const audit = useAuditStore();
+    const stale = audit.hydrate();
+    await audit.setFilters({ action: '', actor: 'bob' });
+    answer({ events: range(10, 1), nextBeforeSeq: null });
+    await stale;
+    expect(seqs()).toEqual([3]);
+  });
+
+  it('keeps the verifier’s verdict, and why it could not be asked', async () => {
+    pages = [
+      verified({ ok: false, problem: 'record-edited', firstBadSeq: 4, message: 'Record 4 was edited' }),
+      { error: { code: 'HSM_UNAVAILABLE', message: 'The HSM does not answer' } },
+    ];
+    const audit = useAuditStore();
+    const result = await audit.verify();
+    expect(urls).toEqual(['/api/audit/verification']);
+    expect(result).toMatchObject({ ok: false, problem: 'record-edited', firstBadSeq: 4 });
+    expect(audit.verification?.firstBadSeq).toBe(4);
+    expect(await audit.verify()).toBeNull();
+    expect(audit.verifyError).toBe('The HSM does not answer');
+    expect(audit.verifying).toBe(false);
   });
 });

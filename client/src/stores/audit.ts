@@ -21,7 +21,9 @@ export interface AuditFilters {
 const NO_FILTERS: AuditFilters = { action: '', actor: '' };
 
 export function matchesFilters(event: AuditEvent, filters: AuditFilters): boolean {
-  return (!filters.action || event.action === filters.action) && (!filters.actor || event.actor === filters.actor);
+  return (
+    (!filters.action || event.action === filters.action) && (!filters.actor || event.actor === filters.actor)
+  );
 }
 
 /**

@@ -113,5 +113,18 @@ export const useJobsStore = defineStore('jobs', () => {
     error.value = null;
   }
 
-  return { jobs, loading, loaded, error, load, hydrate, refresh, track, applyProgress, cancel, latest, dehydrate };
+  return {
+    jobs,
+    loading,
+    loaded,
+    error,
+    load,
+    hydrate,
+    refresh,
+    track,
+    applyProgress,
+    cancel,
+    latest,
+    dehydrate,
+  };
 });

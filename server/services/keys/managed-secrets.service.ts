@@ -161,16 +161,23 @@ export class ManagedSecretsService {
 
   /**
    * Unwraps a secret for one device call. `protect` (write new data) needs an active secret;
-   * `process` (read existing data) also accepts suspended, deactivated and compromised ones.
+   * `process` (read existing data) also accepts suspended, deactivated and compromised ones;
+   * `provision` (setting an escrowed credential on a device for the first time, during
+   * enrollment or rotation) accepts pre-active and active ones.
    * The caller must dispose the Secret as soon as the device call returns.
    */
   async unwrapForUse(
     id: string,
-    use: 'protect' | 'process',
+    use: 'protect' | 'process' | 'provision',
     ctx: { actor: string; requestId: string | null; purpose: string },
   ): Promise<Secret> {
     const secret = await this.get(id);
-    const allowed = use === 'protect' ? canProtect(secret.state) : canProcess(secret.state);
+    const allowed =
+      use === 'provision'
+        ? secret.state === 'pre-active' || secret.state === 'active'
+        : use === 'protect'
+          ? canProtect(secret.state)
+          : canProcess(secret.state);
     if (!allowed || secret.wrapped === null) {
       throw new AppError('KEY_STATE_INVALID', `A ${secret.state} secret cannot be used to ${use} data`);
     }

@@ -41,3 +41,16 @@ export function formatAge(iso: string | null, now: number = Date.now()): string 
   const date = parse(iso);
   return date ? formatSpan(now - date.getTime()) : '—';
 }
+
+/**
+ * A time in a row that already shows its date: `07:31:54` when on the same local day as
+ * `reference`, otherwise the full `2026-11-24 07:31`; a dash for null.
+ */
+export function formatTimeSameDay(iso: string | null, reference: string): string {
+  if (iso === null) return '—';
+  const d = parse(iso);
+  const ref = parse(reference);
+  if (!d) return iso;
+  if (!ref || d.toDateString() !== ref.toDateString()) return formatDateTime(iso);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}

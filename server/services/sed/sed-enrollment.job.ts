@@ -1,0 +1,245 @@
+import { z } from 'zod';
+import { AppError, isAppError } from '../../domain/errors.ts';
+import type { DomainEvents } from '../../domain/events.ts';
+import type { Store } from '../../domain/repositories.ts';
+import type { SedDriveRecord } from '../../domain/sed-repositories.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { AuditService } from '../audit.service.ts';
+import type { JobContext, JobHandler } from '../jobs/job-runner.ts';
+import type { ManagedSecretsService } from '../keys/managed-secrets.service.ts';
+import { withSedPassword, withTwoSedPasswords } from './sed-credentials.ts';
+import { sedCall } from './sed-errors.ts';
+import type { SedInventoryService } from './sed-inventory.service.ts';
+import type { SedPort } from './sed-port.ts';
+
+export const SED_ENROLL_JOB = 'sed.enroll';
+export const SED_DOMAIN = 'sed-fleet';
+
+/** Enrollment steps, each recorded on the drive row right after it succeeded. */
+export const ENROLL_STEPS = [
+  'escrowed',
+  'owned',
+  'activated',
+  'admin1-set',
+  'range-enabled',
+  'mbr-off',
+] as const;
+type Step = (typeof ENROLL_STEPS)[number];
+
+const ParamsSchema = z.object({ driveId: z.string() });
+type Params = z.infer<typeof ParamsSchema>;
+
+export interface SedEnrollDeps {
+  store: Store;
+  sed: SedPort;
+  secrets: ManagedSecretsService;
+  inventory: SedInventoryService;
+  audit: AuditService;
+  events: DomainEvents;
+  clock: Clock;
+}
+
+/**
+ * Brings an Opal drive under management, crash-safe (invariant 1): both credentials are
+ * generated in the HSM and committed before the drive sees either, and every step is recorded
+ * after it succeeds. On resume each step is retried; where the drive may already have taken a
+ * step whose record was lost, the next step's authentication decides, and an authentication
+ * failure is never retried blindly (tries count towards lockout).
+ */
+export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
+  const ctxOf = (job: JobContext<Params>, purpose: string) => ({
+    actor: job.job.createdBy,
+    requestId: null,
+    purpose,
+  });
+
+  async function record(drive: SedDriveRecord, step: Step, extra: Partial<SedDriveRecord> = {}) {
+    const now = d.clock.now().toISOString();
+    await d.store.sedDrives.update(drive.id, { step, updatedAt: now, ...extra });
+    Object.assign(drive, { step, updatedAt: now, ...extra });
+    d.inventory.publish(drive);
+  }
+
+  async function escrow(job: JobContext<Params>, drive: SedDriveRecord) {
+    const [sid, admin1] = await d.secrets.generate({
+      domainId: SED_DOMAIN,
+      kind: 'sed-credential',
+      count: 2,
+      ownerRefs: [`sed:${drive.serial}:sid`, `sed:${drive.serial}:admin1`],
+      activate: false,
+      actor: job.job.createdBy,
+      requestId: null,
+    });
+    if (!sid || !admin1) throw new Error('credential generation returned too few secrets');
+    await record(drive, 'escrowed', {
+      pendingSidSecretId: sid.id,
+      pendingAdmin1SecretId: admin1.id,
+      state: 'enrolling',
+      lastError: null,
+    });
+  }
+
+  type StepFn = (job: JobContext<Params>, drive: SedDriveRecord, resumed: boolean) => Promise<void>;
+  const steps: Record<Exclude<Step, 'escrowed'>, StepFn> = {
+    owned: (job, drive, resumed) =>
+      withSedPassword(
+        d,
+        drive.pendingSidSecretId as string,
+        'provision',
+        ctxOf(job, 'take ownership'),
+        (sid) => sedCall('take ownership', () => d.sed.takeOwnership(drive.devicePath, sid, drive.serial)),
+      ).catch((err: unknown) => {
+        if (!isAppError(err, 'SED_AUTH_FAILED')) throw err;
+        // Resumed after a crash: the drive may have taken our new SID before the step was
+        // recorded, so the MSID no longer opens it. Activation authenticates with the new SID
+        // and settles it. On a first attempt, the drive simply belongs to someone else.
+        if (resumed) return;
+        throw new AppError(
+          'SED_ALREADY_OWNED',
+          `${drive.model} ${drive.serial} is already owned (its SID is not the factory MSID); revert it before enrolling`,
+          { cause: err },
+        );
+      }),
+    activated: async (job, drive) => {
+      const status = (await d.inventory.refresh(drive.id)).status;
+      if (status.lockingEnabled) return; // activated before the crash
+      await withSedPassword(
+        d,
+        drive.pendingSidSecretId as string,
+        'provision',
+        ctxOf(job, 'activate Locking SP'),
+        (sid) =>
+          sedCall('activate Locking SP', () => d.sed.activateLockingSp(drive.devicePath, sid, drive.serial)),
+      ).catch((err: unknown) => {
+        if (isAppError(err, 'SED_AUTH_FAILED')) {
+          throw new AppError(
+            'SED_ALREADY_OWNED',
+            `${drive.serial}: the escrowed SID does not open the drive; it is owned by someone else`,
+            { cause: err },
+          );
+        }
+        throw err;
+      });
+    },
+    'admin1-set': (job, drive) =>
+      withTwoSedPasswords(
+        d,
+        { id: drive.pendingSidSecretId as string, use: 'provision' },
+        { id: drive.pendingAdmin1SecretId as string, use: 'provision' },
+        ctxOf(job, 'set Admin1 password'),
+        async (sid, admin1) => {
+          // Activation copied the SID PIN into Admin1. If the change already happened, the new
+          // Admin1 password proves it without a failed attempt on the old one.
+          const done = await sedCall('verify Admin1', () =>
+            d.sed.verifyAdmin1(drive.devicePath, admin1, drive.serial),
+          ).then(
+            () => true,
+            () => false,
+          );
+          if (!done)
+            await sedCall('set Admin1 password', () =>
+              d.sed.setAdmin1Password(drive.devicePath, sid, admin1, drive.serial),
+            );
+        },
+      ),
+    'range-enabled': (job, drive) =>
+      withSedPassword(
+        d,
+        drive.pendingAdmin1SecretId as string,
+        'provision',
+        ctxOf(job, 'enable global range locking'),
+        (admin1) =>
+          sedCall('enable locking on range 0', () =>
+            d.sed.enableLockingRange(drive.devicePath, 0, admin1, drive.serial),
+          ),
+      ),
+    'mbr-off': (job, drive) =>
+      // Data drives must not boot into an (empty) shadow MBR after the next power cycle.
+      withSedPassword(
+        d,
+        drive.pendingAdmin1SecretId as string,
+        'provision',
+        ctxOf(job, 'disable MBR shadow'),
+        (admin1) =>
+          sedCall('disable MBR shadow', () =>
+            d.sed.setMbrEnable(drive.devicePath, false, admin1, drive.serial),
+          ),
+      ),
+  };
+
+  async function finish(job: JobContext<Params>, drive: SedDriveRecord) {
+    const sidId = drive.pendingSidSecretId as string;
+    const admin1Id = drive.pendingAdmin1SecretId as string;
+    for (const id of [sidId, admin1Id]) {
+      const s = await d.secrets.get(id);
+      if (s.state === 'pre-active')
+        await d.secrets.transition(id, 'activate', {
+          actor: job.job.createdBy,
+          requestId: null,
+          reason: `enrollment of ${drive.serial}`,
+        });
+    }
+    const now = d.clock.now().toISOString();
+    await d.store.transaction(async (tx) => {
+      await tx.sedDrives.update(drive.id, {
+        state: 'enrolled',
+        step: null,
+        sidSecretId: sidId,
+        admin1SecretId: admin1Id,
+        pendingSidSecretId: null,
+        pendingAdmin1SecretId: null,
+        lastError: null,
+        updatedAt: now,
+      });
+      await d.audit.record(tx, {
+        actor: job.job.createdBy,
+        action: 'sed.enroll',
+        target: `sed:${drive.serial}`,
+        outcome: 'success',
+        requestId: null,
+        details: {
+          jobId: job.job.id,
+          devicePath: drive.devicePath,
+          sidSecret: sidId,
+          admin1Secret: admin1Id,
+        },
+      });
+    });
+    await d.inventory.refresh(drive.id);
+  }
+
+  return {
+    kind: SED_ENROLL_JOB,
+    paramsSchema: ParamsSchema,
+    async run(job) {
+      const drive = await d.inventory.require(job.params.driveId);
+      if (drive.state === 'enrolled') return;
+      const total = ENROLL_STEPS.length + 1;
+      const resumed = drive.step !== null && drive.pendingSidSecretId !== null;
+      try {
+        if (!resumed) await escrow(job, drive);
+        for (let i = ENROLL_STEPS.indexOf(drive.step as Step) + 1; i < ENROLL_STEPS.length; i++) {
+          job.signal.throwIfAborted();
+          const step = ENROLL_STEPS[i] as Exclude<Step, 'escrowed'>;
+          await steps[step](job, drive, resumed);
+          await record(drive, step);
+          await job.progress({ done: i + 1, total, cursor: { step } });
+        }
+        await finish(job, drive);
+        await job.progress({ done: total, total, cursor: { step: 'done' } });
+      } catch (err) {
+        if (job.signal.aborted) throw err; // shutdown or cancel: the recorded step stays for resuming
+        const message = isAppError(err)
+          ? `${err.code}: ${err.message}`
+          : 'enrollment failed; see the server log';
+        await d.store.sedDrives.update(drive.id, {
+          state: 'enroll-failed',
+          lastError: message,
+          updatedAt: d.clock.now().toISOString(),
+        });
+        d.inventory.publish({ ...drive, state: 'enroll-failed', lastError: message });
+        throw err instanceof AppError ? err : new AppError('SED_COMMAND_FAILED', message, { cause: err });
+      }
+    },
+  };
+}

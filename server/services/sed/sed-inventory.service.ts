@@ -1,0 +1,179 @@
+import type { SedDrive } from '../../../shared/schemas/sed.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { DomainEvents } from '../../domain/events.ts';
+import type { Store } from '../../domain/repositories.ts';
+import type { SedDriveRecord, SedDriveState } from '../../domain/sed-repositories.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { IdGen } from '../../platform/ids.ts';
+import type { AuditService } from '../audit.service.ts';
+import { sedCall } from './sed-errors.ts';
+import type { SedPort } from './sed-port.ts';
+
+/** Opal SSCs this console can own and lock (Enterprise needs band commands sedutil lacks). */
+const MANAGEABLE = new Set(['opal2', 'opal1']);
+const PASSWORD_SCHEME = 'dta-sha1-75k';
+
+export function toSedDriveDto(d: SedDriveRecord): SedDrive {
+  return {
+    id: d.id,
+    serial: d.serial,
+    host: d.host,
+    devicePath: d.devicePath,
+    model: d.model,
+    firmware: d.firmware,
+    transport: d.transport,
+    ssc: d.ssc,
+    state: d.state,
+    step: d.step,
+    lockingSupported: d.status.lockingSupported,
+    lockingEnabled: d.status.lockingEnabled,
+    locked: d.status.locked,
+    mbrEnabled: d.status.mbrEnabled,
+    mbrDone: d.status.mbrDone,
+    ranges: d.status.ranges,
+    hasCredentials: d.admin1SecretId !== null,
+    credentialRotationPending: d.pendingAdmin1SecretId !== null && d.state === 'rotating',
+    lastError: d.lastError,
+    lastSeenAt: d.lastSeenAt,
+    updatedAt: d.updatedAt,
+  };
+}
+
+/**
+ * Discovery: which drives this host has, what they are and what Opal state they are in. A
+ * drive is identified by its serial number, never by its device path (paths move).
+ */
+export class SedInventoryService {
+  constructor(
+    private readonly d: {
+      store: Store;
+      sed: SedPort;
+      audit: AuditService;
+      events: DomainEvents;
+      clock: Clock;
+      ids: IdGen;
+      host: string;
+    },
+  ) {}
+
+  async discover(actor: string, requestId: string | null) {
+    const found = await sedCall('scan', () => this.d.sed.scan());
+    const now = this.d.clock.now().toISOString();
+    const seen = new Set<string>();
+    let added = 0;
+    let changed = 0;
+    for (const info of found) {
+      const full = await sedCall(`query ${info.devicePath}`, () => this.d.sed.query(info.devicePath)).catch(
+        () => undefined,
+      );
+      if (!full || !full.serial) continue;
+      seen.add(full.serial);
+      const existing = await this.d.store.sedDrives.findBySerial(full.serial);
+      if (!existing) {
+        const state: SedDriveState =
+          MANAGEABLE.has(full.ssc) && full.status.lockingSupported ? 'discovered' : 'unsupported';
+        const record: SedDriveRecord = {
+          id: this.d.ids.uuid(),
+          serial: full.serial,
+          host: this.d.host,
+          devicePath: full.devicePath,
+          model: full.model,
+          firmware: full.firmware,
+          transport: full.transport,
+          ssc: full.ssc,
+          status: full.status,
+          state,
+          step: null,
+          passwordScheme: PASSWORD_SCHEME,
+          sidSecretId: null,
+          admin1SecretId: null,
+          pendingSidSecretId: null,
+          pendingAdmin1SecretId: null,
+          lastError: null,
+          lastSeenAt: now,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await this.d.store.transaction(async (tx) => {
+          await tx.sedDrives.insert(record);
+          await this.d.audit.record(tx, {
+            actor,
+            action: 'sed.discover',
+            target: `sed:${record.serial}`,
+            outcome: 'success',
+            requestId,
+            details: { devicePath: record.devicePath, model: record.model, ssc: record.ssc, state },
+          });
+          tx.afterCommit(() => this.publish(record));
+        });
+        added++;
+        continue;
+      }
+      const moved = existing.devicePath !== full.devicePath || existing.host !== this.d.host;
+      const patch = {
+        devicePath: full.devicePath,
+        host: this.d.host,
+        firmware: full.firmware,
+        status: full.status,
+        lastSeenAt: now,
+        updatedAt: now,
+        ...(existing.state === 'missing' && {
+          state: (existing.admin1SecretId ? 'enrolled' : 'discovered') as SedDriveState,
+        }),
+      };
+      await this.d.store.transaction(async (tx) => {
+        await tx.sedDrives.update(existing.id, patch);
+        if (!moved) return;
+        // Device paths move between boots; the serial is the identity. Record the move.
+        await this.d.audit.record(tx, {
+          actor,
+          action: 'sed.path.change',
+          target: `sed:${existing.serial}`,
+          outcome: 'success',
+          requestId,
+          details: {
+            from: `${existing.host}:${existing.devicePath}`,
+            to: `${this.d.host}:${full.devicePath}`,
+          },
+        });
+      });
+      changed++;
+      this.publish({ ...existing, ...patch });
+    }
+    let missing = 0;
+    for (const drive of await this.d.store.sedDrives.listAll({ host: this.d.host })) {
+      if (seen.has(drive.serial) || drive.state === 'missing') continue;
+      await this.d.store.sedDrives.update(drive.id, { state: 'missing', updatedAt: now });
+      this.publish({ ...drive, state: 'missing' });
+      missing++;
+    }
+    return { seen: seen.size, added, changed, missing };
+  }
+
+  /** Re-reads one drive's Opal state (after a lock change, or on demand). */
+  async refresh(id: string): Promise<SedDriveRecord> {
+    const drive = await this.require(id);
+    const full = await sedCall(`query ${drive.devicePath}`, () => this.d.sed.query(drive.devicePath));
+    if (full.serial !== drive.serial) {
+      throw new AppError(
+        'SED_IDENTITY_MISMATCH',
+        `${drive.devicePath} now holds drive ${full.serial}, not ${drive.serial}; run discovery`,
+      );
+    }
+    const now = this.d.clock.now().toISOString();
+    await this.d.store.sedDrives.update(id, { status: full.status, lastSeenAt: now, updatedAt: now });
+    const updated = { ...drive, status: full.status, lastSeenAt: now, updatedAt: now };
+    this.publish(updated);
+    return updated;
+  }
+
+  async require(id: string): Promise<SedDriveRecord> {
+    const drive = await this.d.store.sedDrives.find(id);
+    if (!drive) throw new AppError('DEVICE_NOT_FOUND', 'No such drive');
+    return drive;
+  }
+
+  publish(drive: SedDriveRecord): void {
+    this.d.events.emit('device:updated', { id: `sed:${drive.id}`, kind: 'sed', drive: toSedDriveDto(drive) });
+  }
+}

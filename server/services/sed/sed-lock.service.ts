@@ -1,0 +1,102 @@
+import { AppError } from '../../domain/errors.ts';
+import type { Store } from '../../domain/repositories.ts';
+import type { SedDriveRecord } from '../../domain/sed-repositories.ts';
+import type { AuditService } from '../audit.service.ts';
+import type { ManagedSecretsService } from '../keys/managed-secrets.service.ts';
+import { withSedPassword } from './sed-credentials.ts';
+import { sedCall } from './sed-errors.ts';
+import type { SedInventoryService } from './sed-inventory.service.ts';
+import type { SedLockMode, SedPort } from './sed-port.ts';
+
+const MODE_WORDS: Record<SedLockMode, string> = { LK: 'lock', RW: 'unlock', RO: 'read-only' };
+
+/**
+ * Lock, unlock and read-only per drive and range, with the escrowed Admin1 credential. Calls
+ * on one drive are serialised here too (the driver does as well): Opal allows one session.
+ */
+export class SedLockService {
+  private readonly busy = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly d: {
+      store: Store;
+      sed: SedPort;
+      secrets: ManagedSecretsService;
+      inventory: SedInventoryService;
+      audit: AuditService;
+    },
+  ) {}
+
+  async setLock(
+    driveId: string,
+    range: number,
+    mode: SedLockMode,
+    ctx: { actor: string; requestId: string | null },
+  ): Promise<SedDriveRecord> {
+    const previous = this.busy.get(driveId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.apply(driveId, range, mode, ctx));
+    this.busy.set(driveId, run);
+    try {
+      return await run;
+    } finally {
+      if (this.busy.get(driveId) === run) this.busy.delete(driveId);
+    }
+  }
+
+  private async apply(
+    driveId: string,
+    range: number,
+    mode: SedLockMode,
+    ctx: { actor: string; requestId: string | null },
+  ) {
+    const drive = await this.d.inventory.require(driveId);
+    if (!drive.admin1SecretId || (drive.state !== 'enrolled' && drive.state !== 'rotating')) {
+      throw new AppError('SED_NOT_ENROLLED', `${drive.model} ${drive.serial} is not enrolled`);
+    }
+    const use = mode === 'LK' ? 'protect' : 'process';
+    try {
+      await withSedPassword(
+        this.d,
+        drive.admin1SecretId,
+        use,
+        { ...ctx, purpose: `${MODE_WORDS[mode]} range ${range}` },
+        (admin1) =>
+          sedCall(`${MODE_WORDS[mode]} ${drive.serial}`, () =>
+            this.d.sed.setLockingRange(drive.devicePath, range, mode, admin1, drive.serial),
+          ),
+      );
+    } catch (err) {
+      await this.audit(
+        drive,
+        range,
+        mode,
+        ctx,
+        'failure',
+        err instanceof AppError ? err.code : 'INTERNAL_ERROR',
+      );
+      throw err;
+    }
+    await this.audit(drive, range, mode, ctx, 'success', null);
+    return this.d.inventory.refresh(driveId);
+  }
+
+  private async audit(
+    drive: SedDriveRecord,
+    range: number,
+    mode: SedLockMode,
+    ctx: { actor: string; requestId: string | null },
+    outcome: 'success' | 'failure',
+    error: string | null,
+  ) {
+    await this.d.store.transaction((tx) =>
+      this.d.audit.record(tx, {
+        actor: ctx.actor,
+        action: `sed.${MODE_WORDS[mode]}`,
+        target: `sed:${drive.serial}`,
+        outcome,
+        requestId: ctx.requestId,
+        details: { range, devicePath: drive.devicePath, host: drive.host, ...(error && { error }) },
+      }),
+    );
+  }
+}

@@ -1,0 +1,47 @@
+import type { Secret } from '../../drivers/core/secret.ts';
+import type { SedStatusSnapshot } from '../../domain/sed-repositories.ts';
+
+/** What discovery learns about one drive. */
+export interface SedDeviceInfo {
+  devicePath: string;
+  serial: string;
+  model: string;
+  firmware: string;
+  transport: string;
+  /** 'opal2' | 'opal1' | 'enterprise' | 'pyrite' | 'none' */
+  ssc: string;
+}
+
+export type SedLockMode = 'RW' | 'RO' | 'LK';
+
+/**
+ * The SED operations the services use. The driver (server/drivers/sed) implements it; every
+ * keyed call re-reads the drive's serial and refuses with SED_IDENTITY_MISMATCH when it differs
+ * from `expectedSerial` (invariant 2). Passwords are Secrets; the caller disposes them.
+ */
+export interface SedPort {
+  scan(): Promise<SedDeviceInfo[]>;
+  query(devicePath: string): Promise<SedDeviceInfo & { status: SedStatusSnapshot }>;
+  takeOwnership(devicePath: string, newSid: Secret, expectedSerial: string): Promise<void>;
+  activateLockingSp(devicePath: string, sid: Secret, expectedSerial: string): Promise<void>;
+  setAdmin1Password(devicePath: string, current: Secret, next: Secret, expectedSerial: string): Promise<void>;
+  setSidPassword(devicePath: string, current: Secret, next: Secret, expectedSerial: string): Promise<void>;
+  enableLockingRange(
+    devicePath: string,
+    range: number,
+    admin1: Secret,
+    expectedSerial: string,
+  ): Promise<void>;
+  setLockingRange(
+    devicePath: string,
+    range: number,
+    mode: SedLockMode,
+    admin1: Secret,
+    expectedSerial: string,
+  ): Promise<void>;
+  setMbrEnable(devicePath: string, enabled: boolean, admin1: Secret, expectedSerial: string): Promise<void>;
+  /** Proves an Admin1 password without changing anything (lists the locking ranges). */
+  verifyAdmin1(devicePath: string, admin1: Secret, expectedSerial: string): Promise<void>;
+  /** The text form of a 32-byte credential that stock sedutil-cli accepts (break-glass, argv). */
+  passwordFromSecret(secret: Secret): Secret;
+}
