@@ -18,6 +18,7 @@ import { auditRoutes } from './http/routes/audit.routes.ts';
 import { hsmRoutes } from './http/routes/hsm.routes.ts';
 import { jobsRoutes } from './http/routes/jobs.routes.ts';
 import { keysRoutes } from './http/routes/keys.routes.ts';
+import { sedRoutes } from './http/routes/sed.routes.ts';
 import { authRoutes, publicAuthRoutes } from './http/routes/auth.routes.ts';
 import { fleetRoutes } from './http/routes/fleet.routes.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): { app: Express; httpServer: HttpServer
   app.use(approvalsRoutes(services.approvals));
   app.use(jobsRoutes({ store: deps.store, runner: services.jobs }));
   app.use(hsmRoutes(services.hsmStatus));
+  app.use(sedRoutes(services));
   app.use(fleetRoutes(deps.registry));
   app.use('/api', notFound);
 

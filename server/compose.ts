@@ -20,6 +20,13 @@ import { KekService } from './services/keys/kek.service.ts';
 import { KeyDomainsService } from './services/keys/key-domains.service.ts';
 import { ManagedSecretsService } from './services/keys/managed-secrets.service.ts';
 import { UsersService } from './services/users.service.ts';
+import { sedEnrollmentJob } from './services/sed/sed-enrollment.job.ts';
+import { SedInventoryService } from './services/sed/sed-inventory.service.ts';
+import { SedLockService } from './services/sed/sed-lock.service.ts';
+import type { SedPort } from './services/sed/sed-port.ts';
+import { sedRotationJob } from './services/sed/sed-rotation.job.ts';
+import { sedUnlockAllJob } from './services/sed/sed-unlock-all.job.ts';
+import { SedWorkflowsService } from './services/sed/sed-workflows.service.ts';
 
 export interface Services {
   events: DomainEvents;
@@ -34,6 +41,7 @@ export interface Services {
   keks: KekService;
   seals: AuditSealService;
   hsmStatus: HsmStatusService;
+  sed: { inventory: SedInventoryService; locks: SedLockService; workflows: SedWorkflowsService } | undefined;
 }
 
 export type ServicesHsm = KeyHsm & SealHsm & Pick<HsmDriver, 'getStatus'>;
@@ -50,6 +58,10 @@ export interface BuildServicesOptions {
   scryptCost?: ScryptCost;
   /** Job owner name of this console instance. */
   instanceId?: string;
+  /** The SED driver; absent when no SED support is configured. */
+  sed?: SedPort | undefined;
+  /** Host name the SED driver runs on (drives are grouped by it). */
+  sedHost?: string;
   jobPollMs?: number;
 }
 
@@ -101,5 +113,15 @@ export function buildServices(opts: BuildServicesOptions): Services {
   });
   const seals = new AuditSealService({ store, hsm, clock });
   const hsmStatus = new HsmStatusService({ hsm, kind: config.drivers.hsm.kind, clock });
-  return { events, audit, auth, users, tokens, jobs, approvals, domains, secrets, keks, seals, hsmStatus };
+  let sed: Services['sed'];
+  if (opts.sed) {
+    const port = opts.sed;
+    const inventory = new SedInventoryService({ store, sed: port, audit, events, clock, ids, host: opts.sedHost ?? 'local' });
+    const locks = new SedLockService({ store, sed: port, secrets, inventory, audit });
+    jobs.register(sedEnrollmentJob({ store, sed: port, secrets, inventory, audit, events, clock }));
+    jobs.register(sedRotationJob({ store, sed: port, secrets, inventory, audit, clock }));
+    jobs.register(sedUnlockAllJob({ store, locks }));
+    sed = { inventory, locks, workflows: new SedWorkflowsService({ store, jobs, audit, inventory }) };
+  }
+  return { events, audit, auth, users, tokens, jobs, approvals, domains, secrets, keks, seals, hsmStatus, sed };
 }

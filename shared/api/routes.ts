@@ -23,6 +23,14 @@ import {
   UpdateKeyDomainRequestSchema,
 } from '../schemas/keys.ts';
 import { HsmStatusSchema } from '../schemas/hsm.ts';
+import {
+  SedDiscoveryResultSchema,
+  SedDriveListQuerySchema,
+  SedDrivePageSchema,
+  SedDriveSchema,
+  SedLockRequestSchema,
+  SedUnlockAllRequestSchema,
+} from '../schemas/sed.ts';
 
 /** One REST call: method, path (Express syntax), and the runtime schemas of its parts. */
 export interface RouteSpec {
@@ -132,6 +140,13 @@ export const API = {
     body: ApprovalDecisionSchema,
     response: ApprovalSchema,
   },
+  'sed.list': { method: 'GET', path: '/api/sed-drives', query: SedDriveListQuerySchema, response: SedDrivePageSchema },
+  'sed.get': { method: 'GET', path: '/api/sed-drives/:id', response: SedDriveSchema },
+  'sed.discover': { method: 'POST', path: '/api/sed-drives/discovery', response: SedDiscoveryResultSchema },
+  'sed.unlockAll': { method: 'POST', path: '/api/sed-drives/unlock-all', body: SedUnlockAllRequestSchema, response: JobSchema },
+  'sed.enroll': { method: 'POST', path: '/api/sed-drives/:id/enrollment', response: JobSchema },
+  'sed.lock': { method: 'POST', path: '/api/sed-drives/:id/lock-state', body: SedLockRequestSchema, response: SedDriveSchema },
+  'sed.rotate': { method: 'POST', path: '/api/sed-drives/:id/rotation', response: JobSchema },
   'jobs.list': {
     method: 'GET',
     path: '/api/jobs',

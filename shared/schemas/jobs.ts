@@ -19,6 +19,8 @@ export const JobSchema = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   updatedAt: z.string(),
+  /** The job's resume point and per-item results (never secrets), e.g. unlock-all outcomes per drive. */
+  cursor: z.record(z.string(), z.unknown()).nullable(),
 });
 export type Job = z.infer<typeof JobSchema>;
 

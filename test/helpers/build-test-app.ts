@@ -12,6 +12,7 @@ import { createLogger } from '../../server/platform/logger.ts';
 import { DeviceRegistry } from '../../server/registry/device-registry.ts';
 import type { ServicesHsm } from '../../server/compose.ts';
 import { MemoryHsm } from './memory-hsm.ts';
+import type { SedPort } from '../../server/services/sed/sed-port.ts';
 
 /** Cheap scrypt for tests: the real cost is exercised by the password-hasher test. */
 export const TEST_SCRYPT_COST = { N: 2 ** 10, r: 8, p: 1 };
@@ -23,6 +24,8 @@ export interface TestAppOptions {
   clientDistDir?: string;
   /** Defaults to MemoryHsm; API tests of the HSM path pass a SoftHSM-backed driver. */
   hsm?: ServicesHsm;
+  /** A SED port (MemorySed, or the real driver on the simulator). */
+  sed?: SedPort;
 }
 
 /**
@@ -52,7 +55,16 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
   const registry = new DeviceRegistry(config);
   registry.addReadinessCheck({ name: 'database', check: () => store.ping() });
   const hsm = opts.hsm ?? new MemoryHsm();
-  const services = buildServices({ config, store, hsm, logger, scryptCost: TEST_SCRYPT_COST, jobPollMs: 20 });
+  const services = buildServices({
+    config,
+    store,
+    hsm,
+    logger,
+    scryptCost: TEST_SCRYPT_COST,
+    jobPollMs: 20,
+    sed: opts.sed,
+    sedHost: 'lab-host-1',
+  });
   await services.users.ensureInitialAdmin(ADMIN_PASSWORD);
   await services.seals.ensureKey();
   await services.domains.ensureDefaults();

@@ -27,6 +27,7 @@ export function toJobDto(j: JobRecord): Job {
     startedAt: j.startedAt,
     finishedAt: j.finishedAt,
     updatedAt: j.updatedAt,
+    cursor: j.cursor,
   };
 }
 

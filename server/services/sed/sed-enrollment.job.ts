@@ -121,21 +121,24 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
         throw err;
       });
     },
-    'admin1-set': (job, drive) =>
+    'admin1-set': (job, drive, resumed) =>
       withTwoSedPasswords(
         d,
         { id: drive.pendingSidSecretId as string, use: 'provision' },
         { id: drive.pendingAdmin1SecretId as string, use: 'provision' },
         ctxOf(job, 'set Admin1 password'),
         async (sid, admin1) => {
-          // Activation copied the SID PIN into Admin1. If the change already happened, the new
-          // Admin1 password proves it without a failed attempt on the old one.
-          const done = await sedCall('verify Admin1', () =>
-            d.sed.verifyAdmin1(drive.devicePath, admin1, drive.serial),
-          ).then(
-            () => true,
-            () => false,
-          );
+          // Activation copied the SID PIN into Admin1. When resuming right at this step the
+          // change may already have happened: the new Admin1 password proves it. A fresh run
+          // skips the check, which would spend a failed authentication.
+          const done =
+            resumed &&
+            (await sedCall('verify Admin1', () =>
+              d.sed.verifyAdmin1(drive.devicePath, admin1, drive.serial),
+            ).then(
+              () => true,
+              () => false,
+            ));
           if (!done)
             await sedCall('set Admin1 password', () =>
               d.sed.setAdmin1Password(drive.devicePath, sid, admin1, drive.serial),
@@ -218,10 +221,12 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
       const resumed = drive.step !== null && drive.pendingSidSecretId !== null;
       try {
         if (!resumed) await escrow(job, drive);
-        for (let i = ENROLL_STEPS.indexOf(drive.step as Step) + 1; i < ENROLL_STEPS.length; i++) {
+        const first = ENROLL_STEPS.indexOf(drive.step as Step) + 1;
+        for (let i = first; i < ENROLL_STEPS.length; i++) {
           job.signal.throwIfAborted();
           const step = ENROLL_STEPS[i] as Exclude<Step, 'escrowed'>;
-          await steps[step](job, drive, resumed);
+          // Only the first step of a resumed run may have happened already without a record.
+          await steps[step](job, drive, resumed && i === first);
           await record(drive, step);
           await job.progress({ done: i + 1, total, cursor: { step } });
         }

@@ -2,7 +2,7 @@ import type { SedDrive } from '../../../shared/schemas/sed.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { DomainEvents } from '../../domain/events.ts';
 import type { Store } from '../../domain/repositories.ts';
-import type { SedDriveRecord, SedDriveState } from '../../domain/sed-repositories.ts';
+import type { SedDriveQuery, SedDriveRecord, SedDriveState } from '../../domain/sed-repositories.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { IdGen } from '../../platform/ids.ts';
 import type { AuditService } from '../audit.service.ts';
@@ -165,6 +165,10 @@ export class SedInventoryService {
     const updated = { ...drive, status: full.status, lastSeenAt: now, updatedAt: now };
     this.publish(updated);
     return updated;
+  }
+
+  list(q: SedDriveQuery) {
+    return this.d.store.sedDrives.list(q);
   }
 
   async require(id: string): Promise<SedDriveRecord> {

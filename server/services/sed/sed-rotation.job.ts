@@ -65,16 +65,22 @@ export function sedRotationJob(d: {
   }
 
   async function changeAdmin1(job: JobContext<Params>, drive: SedDriveRecord) {
+    // Only a resumed attempt checks the new credential first: a fresh one would spend a
+    // failed authentication (it counts towards lockout) on every rotation.
+    const resumed = drive.step === 'admin1-attempted';
+    if (!resumed) await record(drive, { step: 'admin1-attempted' });
     await withTwoSedPasswords(
       d,
       { id: drive.admin1SecretId as string, use: 'process' },
       { id: drive.pendingAdmin1SecretId as string, use: 'provision' },
       ctxOf(job, 'rotate Admin1'),
       async (current, next) => {
-        const already = await d.sed.verifyAdmin1(drive.devicePath, next, drive.serial).then(
-          () => true,
-          () => false,
-        );
+        const already =
+          resumed &&
+          (await d.sed.verifyAdmin1(drive.devicePath, next, drive.serial).then(
+            () => true,
+            () => false,
+          ));
         if (!already)
           await sedCall('change Admin1 password', () =>
             d.sed.setAdmin1Password(drive.devicePath, current, next, drive.serial),
@@ -157,7 +163,7 @@ export function sedRotationJob(d: {
       try {
         if (drive.state !== 'rotating' || !drive.pendingAdmin1SecretId) await escrow(job, drive);
         await job.progress({ done: 1, total: 4, cursor: { step: drive.step } });
-        if (drive.step === 'escrowed') await changeAdmin1(job, drive);
+        if (drive.step === 'escrowed' || drive.step === 'admin1-attempted') await changeAdmin1(job, drive);
         await job.progress({ done: 2, total: 4, cursor: { step: drive.step } });
         if (drive.step === 'admin1-changed' || drive.step === 'sid-attempted') {
           const resumed = drive.step === 'sid-attempted';

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DriverError } from '../../server/drivers/core/driver-error.ts';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { waitFor } from '../helpers/key-services.ts';
+import { MemorySed } from '../helpers/memory-sed.ts';
+
+let t: TestApp;
+let sed: MemorySed;
+let op: Awaited<ReturnType<TestApp['login']>>;
+let so: Awaited<ReturnType<TestApp['login']>>;
+
+async function job(id: string) {
+  return waitFor(async () => {
+    const res = await op.agent.get(`/api/jobs/${id}`);
+    return ['succeeded', 'failed', 'cancelled'].includes(res.body.state) ? res.body : undefined;
+  });
+}
+
+async function driveBySerial(serial: string) {
+  const res = await op.agent.get(`/api/sed-drives?search=${serial}`).expect(200);
+  return res.body.drives[0];
+}
+
+async function enroll(serial: string) {
+  const drive = await driveBySerial(serial);
+  const res = await op.agent
+    .post(`/api/sed-drives/${drive.id}/enrollment`)
+    .set('X-CSRF-Token', op.csrf)
+    .expect(202);
+  return job(res.body.id);
+}
+
+beforeAll(async () => {
+  sed = new MemorySed();
+  for (let i = 0; i < 6; i++) sed.addDrive(`/dev/sd${'abcdef'[i]}`, `S4EVNX0R${100000 + i}`);
+  sed.addDrive('/dev/sdz', 'WD-WCC4N0000001', 'none');
+  t = await buildTestApp({ sed });
+  await t.createUser('olivia', 'operator');
+  await t.createUser('sam', 'security-officer');
+  op = await t.login('olivia', 'olivia-password-123');
+  so = await t.login('sam', 'sam-password-123');
+  await op.agent.post('/api/sed-drives/discovery').set('X-CSRF-Token', op.csrf).expect(200);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('SED workflows over REST', () => {
+  it('discovers drives by serial, marking non-SEDs unsupported', async () => {
+    const res = await op.agent.get('/api/sed-drives?limit=50').expect(200);
+    expect(res.body.total).toBe(7);
+    const nonSed = res.body.drives.find((d: { serial: string }) => d.serial === 'WD-WCC4N0000001');
+    expect(nonSed).toMatchObject({ state: 'unsupported', devicePath: '/dev/sdz', host: 'lab-host-1' });
+    const paged = await op.agent.get('/api/sed-drives?limit=2&offset=2&state=discovered').expect(200);
+    expect(paged.body).toMatchObject({ total: 6 });
+    expect(paged.body.drives).toHaveLength(2);
+    const enroll = await op.agent
+      .post(`/api/sed-drives/${nonSed.id}/enrollment`)
+      .set('X-CSRF-Token', op.csrf);
+    expect(enroll.status).toBe(409);
+    expect(enroll.body.error.code).toBe('SED_NOT_SUPPORTED');
+  });
+
+  it('enrolls: escrows both credentials first, owns, activates, enables locking, MBR off', async () => {
+    const done = await enroll('S4EVNX0R100000');
+    expect(done.state).toBe('succeeded');
+    const drive = await driveBySerial('S4EVNX0R100000');
+    expect(drive).toMatchObject({
+      state: 'enrolled',
+      lockingEnabled: true,
+      hasCredentials: true,
+      mbrEnabled: false,
+    });
+    expect(drive.ranges[0]).toMatchObject({ readLockEnabled: true, writeLockEnabled: true });
+    const sim = sed.drives.get('/dev/sda')!;
+    expect(sim.sid).not.toBe(sim.msid);
+    expect(sim.admin1).not.toBe(sim.sid);
+    const calls = sed.calls.join(',');
+    expect(calls.indexOf('takeOwnership')).toBeLessThan(calls.indexOf('activateLockingSp'));
+    const row = (await t.store.sedDrives.findBySerial('S4EVNX0R100000'))!;
+    for (const id of [row.sidSecretId!, row.admin1SecretId!])
+      expect((await t.store.secrets.find(id))?.state).toBe('active');
+    const everything = JSON.stringify([t.logs, (await op.agent.get('/api/audit?limit=500')).body, drive]);
+    expect(everything).not.toContain(sim.admin1!);
+    expect(everything).not.toContain(sim.sid);
+  });
+
+  it('locks, stays locked over a power cycle, unlocks, and audits each', async () => {
+    const drive = await driveBySerial('S4EVNX0R100000');
+    const locked = await op.agent
+      .post(`/api/sed-drives/${drive.id}/lock-state`)
+      .set('X-CSRF-Token', op.csrf)
+      .send({ mode: 'LK' })
+      .expect(200);
+    expect(locked.body.locked).toBe(true);
+    sed.powerCycle();
+    expect((await op.agent.get(`/api/sed-drives/${drive.id}`)).body.locked).toBe(true);
+    const unlocked = await op.agent
+      .post(`/api/sed-drives/${drive.id}/lock-state`)
+      .set('X-CSRF-Token', op.csrf)
+      .send({ mode: 'RW' })
+      .expect(200);
+    expect(unlocked.body).toMatchObject({ locked: false });
+    const actions = (await t.store.audit.list({ limit: 50 })).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['sed.lock', 'sed.unlock']));
+  });
+
+  it('rotates credentials two-phase; the new Admin1 unlocks, the old is deactivated', async () => {
+    const drive = await driveBySerial('S4EVNX0R100000');
+    const before = (await t.store.sedDrives.find(drive.id))!;
+    const denied = await op.agent.post(`/api/sed-drives/${drive.id}/rotation`).set('X-CSRF-Token', op.csrf);
+    expect(denied.status).toBe(403);
+    const res = await so.agent
+      .post(`/api/sed-drives/${drive.id}/rotation`)
+      .set('X-CSRF-Token', so.csrf)
+      .expect(202);
+    const rotated = await job(res.body.id);
+    expect(
+      rotated,
+      t.logs
+        .filter((l) => l.includes('job failed'))
+        .join('\n')
+        .slice(0, 3000),
+    ).toMatchObject({ state: 'succeeded' });
+    const after = (await t.store.sedDrives.find(drive.id))!;
+    expect(after.admin1SecretId).not.toBe(before.admin1SecretId);
+    expect(after.sidSecretId).not.toBe(before.sidSecretId);
+    expect((await t.store.secrets.find(before.admin1SecretId!))?.state).toBe('deactivated');
+    await op.agent
+      .post(`/api/sed-drives/${drive.id}/lock-state`)
+      .set('X-CSRF-Token', op.csrf)
+      .send({ mode: 'LK' })
+      .expect(200);
+    await op.agent
+      .post(`/api/sed-drives/${drive.id}/lock-state`)
+      .set('X-CSRF-Token', op.csrf)
+      .send({ mode: 'RW' })
+      .expect(200);
+  });
+
+  it('a wrong credential gives a clear error, is not retried, and changes nothing', async () => {
+    await enroll('S4EVNX0R100001');
+    const drive = await driveBySerial('S4EVNX0R100001');
+    const sim = sed.drives.get('/dev/sdb')!;
+    const real = sim.admin1;
+    sim.admin1 = 'changed-behind-our-back';
+    const before = sed.calls.filter((c) => c === 'setLockingRange').length;
+    const res = await op.agent
+      .post(`/api/sed-drives/${drive.id}/lock-state`)
+      .set('X-CSRF-Token', op.csrf)
+      .send({ mode: 'LK' });
+    expect(res.status).toBe(502);
+    expect(res.body.error.code).toBe('SED_AUTH_FAILED');
+    expect(sed.calls.filter((c) => c === 'setLockingRange').length - before).toBe(1);
+    expect(sim.rl).toBe(false);
+    sim.admin1 = real;
+    sim.tries = 0;
+  });
+
+  it('refuses when the device path now holds another drive', async () => {
+    const drive = await driveBySerial('S4EVNX0R100001');
+    const b = sed.drives.get('/dev/sdb')!;
+    const c = sed.drives.get('/dev/sdc')!;
+    sed.drives.set('/dev/sdb', c);
+    sed.drives.set('/dev/sdc', b);
+    const res = await op.agent
+      .post(`/api/sed-drives/${drive.id}/lock-state`)
+      .set('X-CSRF-Token', op.csrf)
+      .send({ mode: 'LK' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('SED_IDENTITY_MISMATCH');
+    expect(b.rl || c.rl).toBe(false);
+    await op.agent.post('/api/sed-drives/discovery').set('X-CSRF-Token', op.csrf).expect(200);
+    expect((await driveBySerial('S4EVNX0R100001')).devicePath).toBe('/dev/sdc');
+    await op.agent
+      .post(`/api/sed-drives/${drive.id}/lock-state`)
+      .set('X-CSRF-Token', op.csrf)
+      .send({ mode: 'LK' })
+      .expect(200);
+  });
+
+  it('unlocks all drives of a host as a job with per-drive results', async () => {
+    await enroll('S4EVNX0R100003');
+    await enroll('S4EVNX0R100004');
+    sed.powerCycle();
+    sed.faults.push({
+      method: 'setLockingRange',
+      after: sed.calls.filter((c) => c === 'setLockingRange').length + 1,
+      error: new DriverError('SED_SP_BUSY', 'SP_BUSY'),
+    });
+    const res = await op.agent
+      .post('/api/sed-drives/unlock-all')
+      .set('X-CSRF-Token', op.csrf)
+      .send({ host: 'lab-host-1' })
+      .expect(202);
+    const done = await job(res.body.id);
+    expect(done).toMatchObject({ state: 'succeeded', total: 4, failedItems: 1 });
+    const outcomes = Object.values(done.cursor.results as Record<string, string>);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(3);
+    expect(outcomes).toContain('SED_BUSY');
+  });
+});
