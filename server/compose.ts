@@ -27,6 +27,7 @@ import type { SedPort } from './services/sed/sed-port.ts';
 import { sedRotationJob } from './services/sed/sed-rotation.job.ts';
 import { sedUnlockAllJob } from './services/sed/sed-unlock-all.job.ts';
 import { SedWorkflowsService } from './services/sed/sed-workflows.service.ts';
+import { SedBreakGlassService } from './services/sed/sed-break-glass.service.ts';
 
 export interface Services {
   events: DomainEvents;
@@ -41,7 +42,14 @@ export interface Services {
   keks: KekService;
   seals: AuditSealService;
   hsmStatus: HsmStatusService;
-  sed: { inventory: SedInventoryService; locks: SedLockService; workflows: SedWorkflowsService } | undefined;
+  sed:
+    | {
+        inventory: SedInventoryService;
+        locks: SedLockService;
+        workflows: SedWorkflowsService;
+        breakGlass: SedBreakGlassService;
+      }
+    | undefined;
 }
 
 export type ServicesHsm = KeyHsm & SealHsm & Pick<HsmDriver, 'getStatus'>;
@@ -116,12 +124,39 @@ export function buildServices(opts: BuildServicesOptions): Services {
   let sed: Services['sed'];
   if (opts.sed) {
     const port = opts.sed;
-    const inventory = new SedInventoryService({ store, sed: port, audit, events, clock, ids, host: opts.sedHost ?? 'local' });
+    const inventory = new SedInventoryService({
+      store,
+      sed: port,
+      audit,
+      events,
+      clock,
+      ids,
+      host: opts.sedHost ?? 'local',
+    });
     const locks = new SedLockService({ store, sed: port, secrets, inventory, audit });
     jobs.register(sedEnrollmentJob({ store, sed: port, secrets, inventory, audit, events, clock }));
     jobs.register(sedRotationJob({ store, sed: port, secrets, inventory, audit, clock }));
     jobs.register(sedUnlockAllJob({ store, locks }));
-    sed = { inventory, locks, workflows: new SedWorkflowsService({ store, jobs, audit, inventory }) };
+    sed = {
+      inventory,
+      locks,
+      workflows: new SedWorkflowsService({ store, jobs, audit, inventory }),
+      breakGlass: new SedBreakGlassService({ store, sed: port, secrets, inventory, approvals, audit, clock }),
+    };
   }
-  return { events, audit, auth, users, tokens, jobs, approvals, domains, secrets, keks, seals, hsmStatus, sed };
+  return {
+    events,
+    audit,
+    auth,
+    users,
+    tokens,
+    jobs,
+    approvals,
+    domains,
+    secrets,
+    keks,
+    seals,
+    hsmStatus,
+    sed,
+  };
 }

@@ -153,6 +153,7 @@ export interface ApprovalsTable {
   decision_note: string | null;
   expires_at: string;
   executed_at: string | null;
+  consumed_at: string | null;
 }
 
 export interface AuditSealsTable {

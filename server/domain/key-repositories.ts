@@ -106,6 +106,8 @@ export interface ApprovalRecord {
   decisionNote: string | null;
   expiresAt: string;
   executedAt: string | null;
+  /** For one-time grants: when the grant was used. */
+  consumedAt: string | null;
 }
 
 export interface ApprovalRepository {
@@ -114,6 +116,8 @@ export interface ApprovalRepository {
   list(opts: { states?: ApprovalState[]; limit: number }): Promise<ApprovalRecord[]>;
   /** Moves from `from` to the patch's state; false if the approval was not in `from` (a race lost). */
   transition(id: string, from: ApprovalState, patch: Partial<ApprovalRecord>): Promise<boolean>;
+  /** Marks a one-time grant used; false if it was used already (a race lost). */
+  consume(id: string, at: string): Promise<boolean>;
 }
 
 /** An HSM HMAC over the audit chain head at `seq`. */

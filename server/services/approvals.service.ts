@@ -63,6 +63,7 @@ export class ApprovalsService {
         now.getTime() + (this.d.expiryHours ?? DEFAULT_EXPIRY_HOURS) * 3_600_000,
       ).toISOString(),
       executedAt: null,
+      consumedAt: null,
     };
     await this.d.store.transaction(async (tx) => {
       tx.afterCommit(() =>

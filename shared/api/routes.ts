@@ -24,6 +24,7 @@ import {
 } from '../schemas/keys.ts';
 import { HsmStatusSchema } from '../schemas/hsm.ts';
 import {
+  BreakGlassRevealSchema,
   SedDiscoveryResultSchema,
   SedDriveListQuerySchema,
   SedDrivePageSchema,
@@ -140,13 +141,39 @@ export const API = {
     body: ApprovalDecisionSchema,
     response: ApprovalSchema,
   },
-  'sed.list': { method: 'GET', path: '/api/sed-drives', query: SedDriveListQuerySchema, response: SedDrivePageSchema },
+  'sed.list': {
+    method: 'GET',
+    path: '/api/sed-drives',
+    query: SedDriveListQuerySchema,
+    response: SedDrivePageSchema,
+  },
   'sed.get': { method: 'GET', path: '/api/sed-drives/:id', response: SedDriveSchema },
   'sed.discover': { method: 'POST', path: '/api/sed-drives/discovery', response: SedDiscoveryResultSchema },
-  'sed.unlockAll': { method: 'POST', path: '/api/sed-drives/unlock-all', body: SedUnlockAllRequestSchema, response: JobSchema },
+  'sed.unlockAll': {
+    method: 'POST',
+    path: '/api/sed-drives/unlock-all',
+    body: SedUnlockAllRequestSchema,
+    response: JobSchema,
+  },
   'sed.enroll': { method: 'POST', path: '/api/sed-drives/:id/enrollment', response: JobSchema },
-  'sed.lock': { method: 'POST', path: '/api/sed-drives/:id/lock-state', body: SedLockRequestSchema, response: SedDriveSchema },
+  'sed.lock': {
+    method: 'POST',
+    path: '/api/sed-drives/:id/lock-state',
+    body: SedLockRequestSchema,
+    response: SedDriveSchema,
+  },
   'sed.rotate': { method: 'POST', path: '/api/sed-drives/:id/rotation', response: JobSchema },
+  'sed.breakGlass': {
+    method: 'POST',
+    path: '/api/sed-drives/:id/break-glass',
+    body: DestroyRequestSchema,
+    response: ApprovalSchema,
+  },
+  'sed.breakGlassReveal': {
+    method: 'POST',
+    path: '/api/sed-drives/:id/break-glass/:approvalId/reveal',
+    response: BreakGlassRevealSchema,
+  },
   'jobs.list': {
     method: 'GET',
     path: '/api/jobs',

@@ -23,6 +23,7 @@ export const ApprovalSchema = z.object({
   decisionNote: z.string().nullable(),
   expiresAt: z.string(),
   executedAt: z.string().nullable(),
+  consumedAt: z.string().nullable(),
 });
 export type Approval = z.infer<typeof ApprovalSchema>;
 

@@ -83,3 +83,13 @@ export const SedDiscoveryResultSchema = z.object({
   changed: z.number().int(),
   missing: z.number().int(),
 });
+
+export const BreakGlassRevealSchema = z.object({
+  serial: z.string(),
+  model: z.string(),
+  host: z.string(),
+  devicePath: z.string(),
+  admin1Password: z.string(),
+  unlockCommand: z.string(),
+  expiresNote: z.string(),
+});

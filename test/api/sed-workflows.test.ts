@@ -199,4 +199,47 @@ describe('SED workflows over REST', () => {
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(3);
     expect(outcomes).toContain('SED_BUSY');
   });
+
+  it("reveals one drive's Admin1 password for stock sedutil-cli only with a second person, once", async () => {
+    const drive = await driveBySerial('S4EVNX0R100003');
+    const req = await op.agent
+      .post(`/api/sed-drives/${drive.id}/break-glass`)
+      .set('X-CSRF-Token', op.csrf)
+      .send({ reason: 'console down in DR site' });
+    expect(req.status).toBe(202);
+    const early = await op.agent
+      .post(`/api/sed-drives/${drive.id}/break-glass/${req.body.id}/reveal`)
+      .set('X-CSRF-Token', op.csrf);
+    expect(early.status).toBe(409);
+    const self = await op.agent
+      .post(`/api/approvals/${req.body.id}/approve`)
+      .set('X-CSRF-Token', op.csrf)
+      .send({});
+    expect(self.status).toBe(403);
+    await so.agent
+      .post(`/api/approvals/${req.body.id}/approve`)
+      .set('X-CSRF-Token', so.csrf)
+      .send({ note: 'verified by phone' })
+      .expect(200);
+    const other = await so.agent
+      .post(`/api/sed-drives/${drive.id}/break-glass/${req.body.id}/reveal`)
+      .set('X-CSRF-Token', so.csrf);
+    expect(other.status).toBe(409);
+    const reveal = await op.agent
+      .post(`/api/sed-drives/${drive.id}/break-glass/${req.body.id}/reveal`)
+      .set('X-CSRF-Token', op.csrf)
+      .expect(200);
+    expect(reveal.headers['cache-control']).toBe('no-store');
+    expect(reveal.body.admin1Password).toBe(sed.drives.get(drive.devicePath)!.admin1);
+    expect(reveal.body.unlockCommand).toContain(`--setLockingRange 0 RW`);
+    const again = await op.agent
+      .post(`/api/sed-drives/${drive.id}/break-glass/${req.body.id}/reveal`)
+      .set('X-CSRF-Token', op.csrf);
+    expect(again.status).toBe(409);
+    const audit = (await t.store.audit.list({ limit: 100, action: 'sed.break-glass.reveal' })).map(
+      (a) => a.outcome,
+    );
+    expect(audit).toEqual(expect.arrayContaining(['success', 'denied']));
+    expect(t.logs.join('\n')).not.toContain(reveal.body.admin1Password);
+  });
 });

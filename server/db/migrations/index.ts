@@ -4,6 +4,7 @@ import { initialMigration } from './0001-initial.ts';
 import { jobsMigration } from './0002-jobs.ts';
 import { keysMigration } from './0003-keys.ts';
 import { sedDrivesMigration } from './0004-sed-drives.ts';
+import { approvalConsumedMigration } from './0005-approval-consumed.ts';
 
 /**
  * Migrations are TypeScript objects listed here in order, not files found at run time, so
@@ -15,6 +16,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0002-jobs': jobsMigration(dialect),
     '0003-keys': keysMigration(dialect),
     '0004-sed-drives': sedDrivesMigration(),
+    '0005-approval-consumed': approvalConsumedMigration(),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

@@ -17,6 +17,7 @@ function toRecord(row: Selectable<ApprovalsTable>): ApprovalRecord {
     decisionNote: row.decision_note,
     expiresAt: row.expires_at,
     executedAt: row.executed_at,
+    consumedAt: row.consumed_at,
   };
 }
 
@@ -40,6 +41,7 @@ export class KyselyApprovalRepository implements ApprovalRepository {
         decision_note: a.decisionNote,
         expires_at: a.expiresAt,
         executed_at: a.executedAt,
+        consumed_at: a.consumedAt,
       })
       .execute();
   }
@@ -53,6 +55,17 @@ export class KyselyApprovalRepository implements ApprovalRepository {
     let query = this.db.selectFrom('approvals').selectAll().orderBy('requested_at', 'desc').limit(opts.limit);
     if (opts.states?.length) query = query.where('state', 'in', opts.states);
     return (await query.execute()).map(toRecord);
+  }
+
+  async consume(id: string, at: string) {
+    const result = await this.db
+      .updateTable('approvals')
+      .set({ consumed_at: at })
+      .where('id', '=', id)
+      .where('state', '=', 'executed')
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async transition(id: string, from: ApprovalState, patch: Partial<ApprovalRecord>) {
