@@ -43,7 +43,7 @@ export class SedBreakGlassService {
     },
   ) {
     // The approval itself is the grant; executing it only records that it was granted.
-    d.approvals.registerExecutor(BREAK_GLASS_ACTION, async () => undefined);
+    d.approvals.registerExecutor(BREAK_GLASS_ACTION, () => Promise.resolve());
   }
 
   async request(actor: Principal, driveId: string, reason: string, meta: RequestMeta): Promise<Approval> {
