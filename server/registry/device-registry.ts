@@ -48,16 +48,38 @@ export class DeviceRegistry {
     return d.tape.kind;
   }
 
-  summary(): FleetSummary {
+  private sedCounter: (() => Promise<number>) | undefined;
+
+  /** Registers the SED driver's presence and how to count the drives it manages. */
+  setSed(countDrives: () => Promise<number>): void {
+    this.sedCounter = countDrives;
+  }
+
+  async summary(): Promise<FleetSummary> {
     const classes: DeviceClass[] = ['hsm', 'sed', 'tape-drive', 'tape-library'];
+    const sedCount = this.sedCounter ? await this.sedCounter() : 0;
     return {
       scenario: this.scenario?.name ?? null,
-      classes: classes.map((deviceClass) => ({
-        deviceClass,
-        driverKind: this.kind(deviceClass),
-        available: deviceClass === 'hsm' && this.hsmDriver !== undefined,
-        deviceCount: deviceClass === 'hsm' && this.hsmDriver !== undefined ? 1 : 0,
-      })),
+      classes: classes.map((deviceClass) => {
+        if (deviceClass === 'hsm') {
+          const present = this.hsmDriver !== undefined;
+          return {
+            deviceClass,
+            driverKind: this.kind(deviceClass),
+            available: present,
+            deviceCount: present ? 1 : 0,
+          };
+        }
+        if (deviceClass === 'sed') {
+          return {
+            deviceClass,
+            driverKind: this.kind(deviceClass),
+            available: this.sedCounter !== undefined,
+            deviceCount: sedCount,
+          };
+        }
+        return { deviceClass, driverKind: this.kind(deviceClass), available: false, deviceCount: 0 };
+      }),
     };
   }
 

@@ -53,6 +53,7 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
     sqlitePath: path.join(dir, 'lockwarden.db'),
   });
   const registry = new DeviceRegistry(config);
+  if (opts.sed) registry.setSed(async () => (await store.sedDrives.list({ limit: 1, offset: 0 })).total);
   registry.addReadinessCheck({ name: 'database', check: () => store.ping() });
   const hsm = opts.hsm ?? new MemoryHsm();
   const services = buildServices({
