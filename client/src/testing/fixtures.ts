@@ -46,6 +46,7 @@ export function job(id: string, patch: Partial<Job> = {}): Job {
     startedAt: null,
     finishedAt: null,
     updatedAt: '2026-01-01T00:00:00.000Z',
+    cursor: null,
     ...patch,
   };
 }
@@ -65,6 +66,7 @@ export function approval(id: string, patch: Partial<Approval> = {}): Approval {
     decisionNote: null,
     expiresAt: '2026-01-02T00:00:00.000Z',
     executedAt: null,
+    consumedAt: null,
     ...patch,
   };
 }

@@ -11,6 +11,9 @@ export const JOB_STATE_TONE: Record<Job['state'], BadgeTone> = {
 
 const KIND_LABELS: Record<string, string> = {
   'kek.rotate': 'KEK rotation',
+  'sed.enroll': 'SED enrollment',
+  'sed.rotate': 'SED credential rotation',
+  'sed.unlock-all': 'Unlock all SEDs',
 };
 
 /** `kek.rotate` → `KEK rotation`; unknown kinds as they are. */
