@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AuditEvent } from '../../shared/schemas/audit.ts';
-import type { SessionEndReason } from '../../shared/socket/events.ts';
+import type { JobProgressEvent, SessionEndReason } from '../../shared/socket/events.ts';
 
 /**
  * Domain events: facts the services publish after a commit. The socket layer forwards them
@@ -11,7 +11,7 @@ export interface DomainEventMap {
   /** Sessions ended by logout, password change, disable or expiry (id hashes, not tokens). */
   'sessions:ended': [info: { sessionIdHashes: string[]; reason: SessionEndReason }];
   'device:updated': [device: { id: string; [key: string]: unknown }];
-  'job:progress': [progress: { id: string; done: number; total: number; state: string }];
+  'job:progress': [progress: JobProgressEvent];
   /** Something in a key domain changed (KEKs, secret counts, settings). */
   'keys:changed': [info: { domainId: string }];
   'approval:changed': [info: { id: string; state: string; action: string }];

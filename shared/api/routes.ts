@@ -79,6 +79,11 @@ export const API = {
   'audit.list': { method: 'GET', path: '/api/audit', query: AuditQuerySchema, response: AuditPageSchema },
   'fleet.summary': { method: 'GET', path: '/api/fleet', response: FleetSummarySchema },
   'audit.verify': { method: 'GET', path: '/api/audit/verification', response: AuditVerificationSchema },
+  'audit.seal': {
+    method: 'POST',
+    path: '/api/audit/seals',
+    response: z.object({ sealedSeq: z.number().int().nullable() }),
+  },
   'hsm.status': { method: 'GET', path: '/api/hsm', response: HsmStatusSchema },
   'domains.list': {
     method: 'GET',

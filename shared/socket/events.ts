@@ -19,6 +19,19 @@ export const RoomRequestSchema = z.strictObject({ room: RoomSchema });
 /** Acknowledgement envelope for every client → server event. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody['error'] };
 
+/** A job's progress; `errorCode`/`errorMessage`/`finishedAt` are set once it ends. */
+export interface JobProgressEvent {
+  id: string;
+  kind?: string;
+  done: number;
+  total: number;
+  failedItems?: number;
+  state: string;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  finishedAt?: string | null;
+}
+
 /** Why a session ended; the client words each one. */
 export type SessionEndReason = 'logout' | 'expired' | 'password-changed' | 'disabled';
 
@@ -26,7 +39,7 @@ export type SessionEndReason = 'logout' | 'expired' | 'password-changed' | 'disa
 export interface ServerToClientEvents {
   'audit:appended': (event: AuditEvent) => void;
   'device:updated': (device: { id: string; [key: string]: unknown }) => void;
-  'job:progress': (progress: { id: string; done: number; total: number; state: string }) => void;
+  'job:progress': (progress: JobProgressEvent) => void;
   /** A key domain changed; refetch it (payloads carry ids, never key material). */
   'domain:updated': (info: { id: string }) => void;
   'approval:updated': (info: { id: string; state: string; action: string }) => void;

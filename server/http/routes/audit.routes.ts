@@ -12,6 +12,9 @@ export const AUDIT_READERS = ['admin', 'security-officer', 'auditor'] as const;
 
 export function auditRoutes(audit: AuditService, seals: AuditSealService): Router {
   const router = Router();
+  router.post(API['audit.seal'].path, allow('admin', 'security-officer'), async (_req, res) => {
+    res.json({ sealedSeq: await seals.sealNow() });
+  });
   router.get(API['audit.verify'].path, allow(...AUDIT_READERS), async (_req, res) => {
     res.json(await seals.verify());
   });

@@ -263,6 +263,16 @@ export class JobRunner {
   }
 
   private publish(job: JobRecord): void {
-    this.o.events.emit('job:progress', { id: job.id, done: job.done, total: job.total, state: job.state });
+    this.o.events.emit('job:progress', {
+      id: job.id,
+      kind: job.kind,
+      done: job.done,
+      total: job.total,
+      failedItems: job.failedItems,
+      state: job.state,
+      errorCode: job.errorCode,
+      errorMessage: job.errorMessage,
+      finishedAt: job.finishedAt,
+    });
   }
 }
