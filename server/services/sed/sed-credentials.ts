@@ -36,3 +36,28 @@ export async function withTwoSedPasswords<T>(
     withSedPassword(deps, b.id, b.use, ctx, (second) => fn(first, second)),
   );
 }
+
+/**
+ * Generates a new SID and Admin1 credential for a drive in the HSM and commits them, wrapped
+ * and pre-active, before any drive sees them (invariant 1). Returns their secret ids.
+ */
+export async function escrowSedCredentials(
+  secrets: ManagedSecretsService,
+  serial: string,
+  actor: string,
+): Promise<{ sid: string; admin1: string }> {
+  const [sid, admin1] = await secrets.generate({
+    domainId: SED_DOMAIN,
+    kind: 'sed-credential',
+    count: 2,
+    ownerRefs: [`sed:${serial}:sid`, `sed:${serial}:admin1`],
+    activate: false,
+    actor,
+    requestId: null,
+  });
+  if (!sid || !admin1) throw new Error('credential generation returned too few secrets');
+  return { sid: sid.id, admin1: admin1.id };
+}
+
+/** The key domain that holds every SED credential. */
+export const SED_DOMAIN = 'sed-fleet';

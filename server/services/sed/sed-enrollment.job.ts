@@ -7,13 +7,13 @@ import type { Clock } from '../../platform/clock.ts';
 import type { AuditService } from '../audit.service.ts';
 import type { JobContext, JobHandler } from '../jobs/job-runner.ts';
 import type { ManagedSecretsService } from '../keys/managed-secrets.service.ts';
-import { withSedPassword, withTwoSedPasswords } from './sed-credentials.ts';
+import { SED_DOMAIN, escrowSedCredentials, withSedPassword, withTwoSedPasswords } from './sed-credentials.ts';
 import { sedCall } from './sed-errors.ts';
 import type { SedInventoryService } from './sed-inventory.service.ts';
 import type { SedPort } from './sed-port.ts';
 
 export const SED_ENROLL_JOB = 'sed.enroll';
-export const SED_DOMAIN = 'sed-fleet';
+export { SED_DOMAIN };
 
 /** Enrollment steps, each recorded on the drive row right after it succeeded. */
 export const ENROLL_STEPS = [
@@ -61,19 +61,10 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
   }
 
   async function escrow(job: JobContext<Params>, drive: SedDriveRecord) {
-    const [sid, admin1] = await d.secrets.generate({
-      domainId: SED_DOMAIN,
-      kind: 'sed-credential',
-      count: 2,
-      ownerRefs: [`sed:${drive.serial}:sid`, `sed:${drive.serial}:admin1`],
-      activate: false,
-      actor: job.job.createdBy,
-      requestId: null,
-    });
-    if (!sid || !admin1) throw new Error('credential generation returned too few secrets');
+    const ids = await escrowSedCredentials(d.secrets, drive.serial, job.job.createdBy);
     await record(drive, 'escrowed', {
-      pendingSidSecretId: sid.id,
-      pendingAdmin1SecretId: admin1.id,
+      pendingSidSecretId: ids.sid,
+      pendingAdmin1SecretId: ids.admin1,
       state: 'enrolling',
       lastError: null,
     });

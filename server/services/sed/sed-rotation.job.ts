@@ -6,8 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { AuditService } from '../audit.service.ts';
 import type { JobContext, JobHandler } from '../jobs/job-runner.ts';
 import type { ManagedSecretsService } from '../keys/managed-secrets.service.ts';
-import { withTwoSedPasswords } from './sed-credentials.ts';
-import { SED_DOMAIN } from './sed-enrollment.job.ts';
+import { escrowSedCredentials, withTwoSedPasswords } from './sed-credentials.ts';
 import { sedCall } from './sed-errors.ts';
 import type { SedInventoryService } from './sed-inventory.service.ts';
 import type { SedPort } from './sed-port.ts';
@@ -46,20 +45,12 @@ export function sedRotationJob(d: {
   }
 
   async function escrow(job: JobContext<Params>, drive: SedDriveRecord) {
-    const [sid, admin1] = await d.secrets.generate({
-      domainId: SED_DOMAIN,
-      kind: 'sed-credential',
-      count: 2,
-      ownerRefs: [`sed:${drive.serial}:sid`, `sed:${drive.serial}:admin1`],
-      activate: false,
-      actor: job.job.createdBy,
-      requestId: null,
-    });
+    const ids = await escrowSedCredentials(d.secrets, drive.serial, job.job.createdBy);
     await record(drive, {
       state: 'rotating',
       step: 'escrowed',
-      pendingSidSecretId: sid!.id,
-      pendingAdmin1SecretId: admin1!.id,
+      pendingSidSecretId: ids.sid,
+      pendingAdmin1SecretId: ids.admin1,
       lastError: null,
     });
   }
