@@ -9,6 +9,7 @@ export const CKA = {
   PRIVATE: 0x002,
   LABEL: 0x003,
   VALUE: 0x011,
+  CHECK_VALUE: 0x090,
   KEY_TYPE: 0x100,
   ID: 0x102,
   SENSITIVE: 0x103,

@@ -27,6 +27,28 @@ const genMechanism = (kind: HsmSecretKind) => ({
   mechanism: kind === 'aes-256-key' ? CKM.AES_KEY_GEN : CKM.GENERIC_SECRET_KEY_GEN,
 });
 
+/**
+ * Whether the module reports CKA_CHECK_VALUE for AES keys (PKCS#11 2.40: the first 3 bytes of
+ * AES-ECB of a zero block, computed by the token when it makes the key). Reading it is one
+ * attribute read instead of an encryption (two calls), about 15% of the per-key HSM work.
+ * Probed on first use and checked against the encryption once; unknown modules fall back.
+ */
+let aesCheckValue: boolean | undefined;
+
+function aesKcvByEncrypt(p: PKCS11, session: Handle, key: Handle, scratch: Buffer): Buffer {
+  p.C_EncryptInit(session, { mechanism: CKM.AES_ECB }, key);
+  return p.C_Encrypt(session, ZERO_BLOCK, scratch);
+}
+
+function aesKcvByAttribute(p: PKCS11, session: Handle, key: Handle): Buffer | undefined {
+  try {
+    const value = p.C_GetAttributeValue(session, key, [{ type: CKA.CHECK_VALUE }])[0]?.value;
+    return Buffer.isBuffer(value) && value.length >= KCV_BYTES ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** KCV inside the HSM (the key is sensitive): AES-ECB(0¹²⁸) or HMAC-SHA256(label); 3 bytes. */
 function writeKcv(
   p: PKCS11,
@@ -38,8 +60,15 @@ function writeKcv(
 ) {
   let check: Buffer;
   if (kind === 'aes-256-key') {
-    p.C_EncryptInit(session, { mechanism: CKM.AES_ECB }, key);
-    check = p.C_Encrypt(session, ZERO_BLOCK, scratch);
+    if (aesCheckValue === undefined) {
+      const attribute = aesKcvByAttribute(p, session, key);
+      check = aesKcvByEncrypt(p, session, key, scratch);
+      aesCheckValue =
+        attribute !== undefined && attribute.subarray(0, KCV_BYTES).equals(check.subarray(0, KCV_BYTES));
+    } else {
+      check =
+        (aesCheckValue && aesKcvByAttribute(p, session, key)) || aesKcvByEncrypt(p, session, key, scratch);
+    }
   } else {
     p.C_SignInit(session, { mechanism: CKM.SHA256_HMAC }, key);
     check = p.C_Sign(session, KCV_HMAC_MESSAGE, scratch);
