@@ -23,7 +23,7 @@ import { UsersService } from './services/users.service.ts';
 import { sedEnrollmentJob } from './services/sed/sed-enrollment.job.ts';
 import { SedInventoryService } from './services/sed/sed-inventory.service.ts';
 import { SedLockService } from './services/sed/sed-lock.service.ts';
-import type { SedPort } from './services/sed/sed-port.ts';
+import type { SedFleet } from './services/sed/sed-port.ts';
 import { sedRotationJob } from './services/sed/sed-rotation.job.ts';
 import { sedUnlockAllJob } from './services/sed/sed-unlock-all.job.ts';
 import { SedWorkflowsService } from './services/sed/sed-workflows.service.ts';
@@ -66,10 +66,8 @@ export interface BuildServicesOptions {
   scryptCost?: ScryptCost;
   /** Job owner name of this console instance. */
   instanceId?: string;
-  /** The SED driver; absent when no SED support is configured. */
-  sed?: SedPort | undefined;
-  /** Host name the SED driver runs on (drives are grouped by it). */
-  sedHost?: string;
+  /** The SED drivers per host; absent when no SED support is configured. */
+  sed?: SedFleet | undefined;
   jobPollMs?: number;
 }
 
@@ -131,7 +129,6 @@ export function buildServices(opts: BuildServicesOptions): Services {
       events,
       clock,
       ids,
-      host: opts.sedHost ?? 'local',
     });
     const locks = new SedLockService({ store, sed: port, secrets, inventory, audit });
     jobs.register(sedEnrollmentJob({ store, sed: port, secrets, inventory, audit, events, clock }));
@@ -141,7 +138,7 @@ export function buildServices(opts: BuildServicesOptions): Services {
       inventory,
       locks,
       workflows: new SedWorkflowsService({ store, jobs, audit, inventory }),
-      breakGlass: new SedBreakGlassService({ store, sed: port, secrets, inventory, approvals, audit, clock }),
+      breakGlass: new SedBreakGlassService({ store, secrets, inventory, approvals, audit, clock }),
     };
   }
   return {

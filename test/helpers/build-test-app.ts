@@ -12,7 +12,7 @@ import { createLogger } from '../../server/platform/logger.ts';
 import { DeviceRegistry } from '../../server/registry/device-registry.ts';
 import type { ServicesHsm } from '../../server/compose.ts';
 import { MemoryHsm } from './memory-hsm.ts';
-import type { SedPort } from '../../server/services/sed/sed-port.ts';
+import { sedFleetOf, type SedPort } from '../../server/services/sed/sed-port.ts';
 
 /** Cheap scrypt for tests: the real cost is exercised by the password-hasher test. */
 export const TEST_SCRYPT_COST = { N: 2 ** 10, r: 8, p: 1 };
@@ -63,8 +63,7 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
     logger,
     scryptCost: TEST_SCRYPT_COST,
     jobPollMs: 20,
-    sed: opts.sed,
-    sedHost: 'lab-host-1',
+    sed: opts.sed && sedFleetOf(new Map([['lab-host-1', opts.sed]])),
   });
   await services.users.ensureInitialAdmin(ADMIN_PASSWORD);
   await services.seals.ensureKey();

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DriverError } from '../../server/drivers/core/driver-error.ts';
+import { Secret } from '../../server/drivers/core/secret.ts';
+import { sedPasswordFromSecret } from '../../server/drivers/sed/sed-password.ts';
 import { DomainEvents } from '../../server/domain/events.ts';
 import { systemClock } from '../../server/platform/clock.ts';
 import { cryptoIds } from '../../server/platform/ids.ts';
@@ -8,6 +10,7 @@ import { sedEnrollmentJob } from '../../server/services/sed/sed-enrollment.job.t
 import { SedInventoryService } from '../../server/services/sed/sed-inventory.service.ts';
 import { sedRotationJob } from '../../server/services/sed/sed-rotation.job.ts';
 import { SedWorkflowsService } from '../../server/services/sed/sed-workflows.service.ts';
+import { sedFleetOf } from '../../server/services/sed/sed-port.ts';
 import { keyServices, META, principal, waitFor } from '../helpers/key-services.ts';
 import { MemoryHsm } from '../helpers/memory-hsm.ts';
 import { MemorySed } from '../helpers/memory-sed.ts';
@@ -19,19 +22,19 @@ const SERIAL = 'S4EVNX0R900001';
 function consoleInstance(store: TestStore, hsm: MemoryHsm, sed: MemorySed, name: string) {
   const k = keyServices(store, hsm, name);
   const events = new DomainEvents();
+  const fleet = sedFleetOf(new Map([['h1', sed]]));
   const inventory = new SedInventoryService({
     store,
-    sed,
+    sed: fleet,
     audit: k.audit,
     events,
     clock: systemClock,
     ids: cryptoIds,
-    host: 'h1',
   });
   k.jobs.register(
     sedEnrollmentJob({
       store,
-      sed,
+      sed: fleet,
       secrets: k.secrets,
       inventory,
       audit: k.audit,
@@ -40,7 +43,7 @@ function consoleInstance(store: TestStore, hsm: MemoryHsm, sed: MemorySed, name:
     }),
   );
   k.jobs.register(
-    sedRotationJob({ store, sed, secrets: k.secrets, inventory, audit: k.audit, clock: systemClock }),
+    sedRotationJob({ store, sed: fleet, secrets: k.secrets, inventory, audit: k.audit, clock: systemClock }),
   );
   const workflows = new SedWorkflowsService({ store, jobs: k.jobs, audit: k.audit, inventory });
   return { ...k, inventory, workflows };
@@ -50,7 +53,8 @@ function consoleInstance(store: TestStore, hsm: MemoryHsm, sed: MemorySed, name:
 async function passwordOf(store: TestStore, hsm: MemoryHsm, secretId: string | null): Promise<string | null> {
   if (!secretId) return null;
   const s = (await store.secrets.find(secretId))!;
-  return hsm.reveal(kekLabel(s.domainId, s.kekVersion), Buffer.from(s.wrapped!, 'base64')).toString('hex');
+  const raw = new Secret(hsm.reveal(kekLabel(s.domainId, s.kekVersion), Buffer.from(s.wrapped!, 'base64')));
+  return sedPasswordFromSecret(raw).expose().toString('utf8');
 }
 
 /** Invariant 1: whatever the drive holds is the factory MSID or a credential the database holds. */

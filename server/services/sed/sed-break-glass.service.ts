@@ -7,7 +7,7 @@ import type { AuditService } from '../audit.service.ts';
 import type { Principal, RequestMeta } from '../auth/principal.ts';
 import type { ManagedSecretsService } from '../keys/managed-secrets.service.ts';
 import type { SedInventoryService } from './sed-inventory.service.ts';
-import type { SedPort } from './sed-port.ts';
+import { sedPasswordFromSecret } from '../../drivers/sed/sed-password.ts';
 
 export const BREAK_GLASS_ACTION = 'sed.break-glass';
 /** How long an approved reveal may be used, once. */
@@ -34,7 +34,6 @@ export class SedBreakGlassService {
   constructor(
     private readonly d: {
       store: Store;
-      sed: SedPort;
       secrets: ManagedSecretsService;
       inventory: SedInventoryService;
       approvals: ApprovalsService;
@@ -113,7 +112,7 @@ export class SedBreakGlassService {
       purpose: 'break-glass reveal',
     });
     try {
-      const password = this.d.sed.passwordFromSecret(raw);
+      const password = sedPasswordFromSecret(raw);
       try {
         const text = password.expose().toString('utf8');
         return {

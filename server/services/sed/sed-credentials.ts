@@ -1,13 +1,13 @@
 import type { Secret } from '../../drivers/core/secret.ts';
 import type { ManagedSecretsService } from '../keys/managed-secrets.service.ts';
-import type { SedPort } from './sed-port.ts';
+import { sedPasswordFromSecret } from '../../drivers/sed/sed-password.ts';
 
 /**
  * Unwraps an escrowed SED credential into the password form sedutil takes, hands it to `fn`
  * (one drive call) and zeroes both forms afterwards, whatever happens.
  */
 export async function withSedPassword<T>(
-  deps: { secrets: ManagedSecretsService; sed: SedPort },
+  deps: { secrets: ManagedSecretsService },
   secretId: string,
   use: 'protect' | 'process' | 'provision',
   ctx: { actor: string; requestId: string | null; purpose: string },
@@ -16,7 +16,7 @@ export async function withSedPassword<T>(
   const raw = await deps.secrets.unwrapForUse(secretId, use, ctx);
   let password: Secret | undefined;
   try {
-    password = deps.sed.passwordFromSecret(raw);
+    password = sedPasswordFromSecret(raw);
     return await fn(password);
   } finally {
     raw.dispose();
@@ -26,7 +26,7 @@ export async function withSedPassword<T>(
 
 /** Two credentials at once (old and new, for password changes). */
 export async function withTwoSedPasswords<T>(
-  deps: { secrets: ManagedSecretsService; sed: SedPort },
+  deps: { secrets: ManagedSecretsService },
   a: { id: string; use: 'protect' | 'process' | 'provision' },
   b: { id: string; use: 'protect' | 'process' | 'provision' },
   ctx: { actor: string; requestId: string | null; purpose: string },

@@ -10,7 +10,7 @@ import type { ManagedSecretsService } from '../keys/managed-secrets.service.ts';
 import { SED_DOMAIN, escrowSedCredentials, withSedPassword, withTwoSedPasswords } from './sed-credentials.ts';
 import { sedCall } from './sed-errors.ts';
 import type { SedInventoryService } from './sed-inventory.service.ts';
-import type { SedPort } from './sed-port.ts';
+import type { SedFleet } from './sed-port.ts';
 
 export const SED_ENROLL_JOB = 'sed.enroll';
 export { SED_DOMAIN };
@@ -31,7 +31,7 @@ type Params = z.infer<typeof ParamsSchema>;
 
 export interface SedEnrollDeps {
   store: Store;
-  sed: SedPort;
+  sed: SedFleet;
   secrets: ManagedSecretsService;
   inventory: SedInventoryService;
   audit: AuditService;
@@ -78,7 +78,10 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
         drive.pendingSidSecretId as string,
         'provision',
         ctxOf(job, 'take ownership'),
-        (sid) => sedCall('take ownership', () => d.sed.takeOwnership(drive.devicePath, sid, drive.serial)),
+        (sid) =>
+          sedCall('take ownership', () =>
+            d.sed.port(drive.host).takeOwnership(drive.devicePath, sid, drive.serial),
+          ),
       ).catch((err: unknown) => {
         if (!isAppError(err, 'SED_AUTH_FAILED')) throw err;
         // Resumed after a crash: the drive may have taken our new SID before the step was
@@ -100,7 +103,9 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
         'provision',
         ctxOf(job, 'activate Locking SP'),
         (sid) =>
-          sedCall('activate Locking SP', () => d.sed.activateLockingSp(drive.devicePath, sid, drive.serial)),
+          sedCall('activate Locking SP', () =>
+            d.sed.port(drive.host).activateLockingSp(drive.devicePath, sid, drive.serial),
+          ),
       ).catch((err: unknown) => {
         if (isAppError(err, 'SED_AUTH_FAILED')) {
           throw new AppError(
@@ -125,14 +130,14 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
           const done =
             resumed &&
             (await sedCall('verify Admin1', () =>
-              d.sed.verifyAdmin1(drive.devicePath, admin1, drive.serial),
+              d.sed.port(drive.host).verifyAdmin1(drive.devicePath, admin1, drive.serial),
             ).then(
               () => true,
               () => false,
             ));
           if (!done)
             await sedCall('set Admin1 password', () =>
-              d.sed.setAdmin1Password(drive.devicePath, sid, admin1, drive.serial),
+              d.sed.port(drive.host).setAdmin1Password(drive.devicePath, sid, admin1, drive.serial),
             );
         },
       ),
@@ -144,7 +149,7 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
         ctxOf(job, 'enable global range locking'),
         (admin1) =>
           sedCall('enable locking on range 0', () =>
-            d.sed.enableLockingRange(drive.devicePath, 0, admin1, drive.serial),
+            d.sed.port(drive.host).enableLockingRange(drive.devicePath, 0, admin1, drive.serial),
           ),
       ),
     'mbr-off': (job, drive) =>
@@ -156,7 +161,7 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
         ctxOf(job, 'disable MBR shadow'),
         (admin1) =>
           sedCall('disable MBR shadow', () =>
-            d.sed.setMbrEnable(drive.devicePath, false, admin1, drive.serial),
+            d.sed.port(drive.host).setMbrEnable(drive.devicePath, false, admin1, drive.serial),
           ),
       ),
   };

@@ -9,6 +9,10 @@ const MAP: Partial<Record<DriverErrorCode, ErrorCode>> = {
   SED_IDENTITY_MISMATCH: 'SED_IDENTITY_MISMATCH',
   SED_TIMEOUT: 'SED_UNREACHABLE',
   SED_COMMAND_FAILED: 'SED_COMMAND_FAILED',
+  SED_DEVICE_NOT_FOUND: 'SED_UNREACHABLE',
+  SED_TRANSPORT_FAILED: 'SED_UNREACHABLE',
+  SED_TOOL_UNAVAILABLE: 'SED_UNREACHABLE',
+  SED_CLOSED: 'SED_UNREACHABLE',
 };
 
 /** Runs a drive call and turns a DriverError into the domain error the edge shows. */

@@ -7,7 +7,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { IdGen } from '../../platform/ids.ts';
 import type { AuditService } from '../audit.service.ts';
 import { sedCall } from './sed-errors.ts';
-import type { SedPort } from './sed-port.ts';
+import type { SedFleet } from './sed-port.ts';
 
 /** Opal SSCs this console can own and lock (Enterprise needs band commands sedutil lacks). */
 const MANAGEABLE = new Set(['opal2', 'opal1']);
@@ -47,23 +47,36 @@ export class SedInventoryService {
   constructor(
     private readonly d: {
       store: Store;
-      sed: SedPort;
+      sed: SedFleet;
       audit: AuditService;
       events: DomainEvents;
       clock: Clock;
       ids: IdGen;
-      host: string;
     },
   ) {}
 
+  /** Discovers every host's drives; a host that cannot be scanned is skipped, not fatal. */
   async discover(actor: string, requestId: string | null) {
-    const found = await sedCall('scan', () => this.d.sed.scan());
+    const total = { seen: 0, added: 0, changed: 0, missing: 0 };
+    for (const host of this.d.sed.hosts()) {
+      const r = await this.discoverHost(host, actor, requestId);
+      total.seen += r.seen;
+      total.added += r.added;
+      total.changed += r.changed;
+      total.missing += r.missing;
+    }
+    return total;
+  }
+
+  private async discoverHost(host: string, actor: string, requestId: string | null) {
+    const port = this.d.sed.port(host);
+    const found = await sedCall(`scan ${host}`, () => port.scan());
     const now = this.d.clock.now().toISOString();
     const seen = new Set<string>();
     let added = 0;
     let changed = 0;
     for (const info of found) {
-      const full = await sedCall(`query ${info.devicePath}`, () => this.d.sed.query(info.devicePath)).catch(
+      const full = await sedCall(`query ${info.devicePath}`, () => port.query(info.devicePath)).catch(
         () => undefined,
       );
       if (!full || !full.serial) continue;
@@ -75,7 +88,7 @@ export class SedInventoryService {
         const record: SedDriveRecord = {
           id: this.d.ids.uuid(),
           serial: full.serial,
-          host: this.d.host,
+          host: host,
           devicePath: full.devicePath,
           model: full.model,
           firmware: full.firmware,
@@ -109,10 +122,10 @@ export class SedInventoryService {
         added++;
         continue;
       }
-      const moved = existing.devicePath !== full.devicePath || existing.host !== this.d.host;
+      const moved = existing.devicePath !== full.devicePath || existing.host !== host;
       const patch = {
         devicePath: full.devicePath,
-        host: this.d.host,
+        host: host,
         firmware: full.firmware,
         status: full.status,
         lastSeenAt: now,
@@ -133,7 +146,7 @@ export class SedInventoryService {
           requestId,
           details: {
             from: `${existing.host}:${existing.devicePath}`,
-            to: `${this.d.host}:${full.devicePath}`,
+            to: `${host}:${full.devicePath}`,
           },
         });
       });
@@ -141,7 +154,7 @@ export class SedInventoryService {
       this.publish({ ...existing, ...patch });
     }
     let missing = 0;
-    for (const drive of await this.d.store.sedDrives.listAll({ host: this.d.host })) {
+    for (const drive of await this.d.store.sedDrives.listAll({ host: host })) {
       if (seen.has(drive.serial) || drive.state === 'missing') continue;
       await this.d.store.sedDrives.update(drive.id, { state: 'missing', updatedAt: now });
       this.publish({ ...drive, state: 'missing' });
@@ -153,7 +166,9 @@ export class SedInventoryService {
   /** Re-reads one drive's Opal state (after a lock change, or on demand). */
   async refresh(id: string): Promise<SedDriveRecord> {
     const drive = await this.require(id);
-    const full = await sedCall(`query ${drive.devicePath}`, () => this.d.sed.query(drive.devicePath));
+    const full = await sedCall(`query ${drive.devicePath}`, () =>
+      this.d.sed.port(drive.host).query(drive.devicePath),
+    );
     if (full.serial !== drive.serial) {
       throw new AppError(
         'SED_IDENTITY_MISMATCH',

@@ -6,7 +6,7 @@ import type { ManagedSecretsService } from '../keys/managed-secrets.service.ts';
 import { withSedPassword } from './sed-credentials.ts';
 import { sedCall } from './sed-errors.ts';
 import type { SedInventoryService } from './sed-inventory.service.ts';
-import type { SedLockMode, SedPort } from './sed-port.ts';
+import type { SedFleet, SedLockMode } from './sed-port.ts';
 
 const MODE_WORDS: Record<SedLockMode, string> = { LK: 'lock', RW: 'unlock', RO: 'read-only' };
 
@@ -20,7 +20,7 @@ export class SedLockService {
   constructor(
     private readonly d: {
       store: Store;
-      sed: SedPort;
+      sed: SedFleet;
       secrets: ManagedSecretsService;
       inventory: SedInventoryService;
       audit: AuditService;
@@ -62,7 +62,7 @@ export class SedLockService {
         { ...ctx, purpose: `${MODE_WORDS[mode]} range ${range}` },
         (admin1) =>
           sedCall(`${MODE_WORDS[mode]} ${drive.serial}`, () =>
-            this.d.sed.setLockingRange(drive.devicePath, range, mode, admin1, drive.serial),
+            this.d.sed.port(drive.host).setLockingRange(drive.devicePath, range, mode, admin1, drive.serial),
           ),
       );
     } catch (err) {

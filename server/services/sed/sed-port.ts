@@ -42,6 +42,25 @@ export interface SedPort {
   setMbrEnable(devicePath: string, enabled: boolean, admin1: Secret, expectedSerial: string): Promise<void>;
   /** Proves an Admin1 password without changing anything (lists the locking ranges). */
   verifyAdmin1(devicePath: string, admin1: Secret, expectedSerial: string): Promise<void>;
-  /** The text form of a 32-byte credential that stock sedutil-cli accepts (break-glass, argv). */
-  passwordFromSecret(secret: Secret): Secret;
+}
+
+/**
+ * The SED ports of every host the console manages drives on. Device paths only mean something
+ * on their host, so every drive call goes through its drive's host.
+ */
+export interface SedFleet {
+  hosts(): string[];
+  /** Throws SED_UNREACHABLE-class errors for hosts the console has no driver for. */
+  port(host: string): SedPort;
+}
+
+export function sedFleetOf(ports: Map<string, SedPort>): SedFleet {
+  return {
+    hosts: () => [...ports.keys()],
+    port: (host) => {
+      const port = ports.get(host);
+      if (!port) throw new Error(`no SED driver for host ${host}`);
+      return port;
+    },
+  };
 }

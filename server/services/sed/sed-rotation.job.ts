@@ -9,7 +9,7 @@ import type { ManagedSecretsService } from '../keys/managed-secrets.service.ts';
 import { escrowSedCredentials, withTwoSedPasswords } from './sed-credentials.ts';
 import { sedCall } from './sed-errors.ts';
 import type { SedInventoryService } from './sed-inventory.service.ts';
-import type { SedPort } from './sed-port.ts';
+import type { SedFleet } from './sed-port.ts';
 
 export const SED_ROTATE_JOB = 'sed.rotate';
 
@@ -25,7 +25,7 @@ type Params = z.infer<typeof ParamsSchema>;
  */
 export function sedRotationJob(d: {
   store: Store;
-  sed: SedPort;
+  sed: SedFleet;
   secrets: ManagedSecretsService;
   inventory: SedInventoryService;
   audit: AuditService;
@@ -68,13 +68,16 @@ export function sedRotationJob(d: {
       async (current, next) => {
         const already =
           resumed &&
-          (await d.sed.verifyAdmin1(drive.devicePath, next, drive.serial).then(
-            () => true,
-            () => false,
-          ));
+          (await d.sed
+            .port(drive.host)
+            .verifyAdmin1(drive.devicePath, next, drive.serial)
+            .then(
+              () => true,
+              () => false,
+            ));
         if (!already)
           await sedCall('change Admin1 password', () =>
-            d.sed.setAdmin1Password(drive.devicePath, current, next, drive.serial),
+            d.sed.port(drive.host).setAdmin1Password(drive.devicePath, current, next, drive.serial),
           );
       },
     );
@@ -89,7 +92,7 @@ export function sedRotationJob(d: {
       ctxOf(job, 'rotate SID'),
       (current, next) =>
         sedCall('change SID password', () =>
-          d.sed.setSidPassword(drive.devicePath, current, next, drive.serial),
+          d.sed.port(drive.host).setSidPassword(drive.devicePath, current, next, drive.serial),
         ).catch((err: unknown) => {
           // After a crash the SID may already be the new one; SID has no harmless read in
           // sedutil 1.20, so one failed attempt with the old PIN is the price of knowing.
