@@ -49,12 +49,22 @@ export const ConfigSchema = z.strictObject({
           pinFile: z.string().optional(),
         })
         .default({ kind: 'softhsm', tokenLabel: 'lockwarden' }),
-      sed: z.strictObject({ kind: z.enum(['sim', 'real']).default('sim') }).default({ kind: 'sim' }),
+      sed: z
+        .strictObject({
+          kind: z.enum(['sim', 'real']).default('sim'),
+          /** The sedutil-cli binary on real hosts. */
+          sedutilPath: z.string().min(1).default('/usr/sbin/sedutil-cli'),
+          /** Label of this host in the inventory (real drives); default the machine's hostname. */
+          host: z.string().min(1).max(100).optional(),
+          /** sedutil processes at once across drives ("unlock all" concurrency). */
+          maxConcurrent: z.coerce.number().int().min(1).max(256).default(16),
+        })
+        .default({ kind: 'sim', sedutilPath: '/usr/sbin/sedutil-cli', maxConcurrent: 16 }),
       tape: z.strictObject({ kind: z.enum(['sim', 'real']).default('sim') }).default({ kind: 'sim' }),
     })
     .default({
       hsm: { kind: 'softhsm', tokenLabel: 'lockwarden' },
-      sed: { kind: 'sim' },
+      sed: { kind: 'sim', sedutilPath: '/usr/sbin/sedutil-cli', maxConcurrent: 16 },
       tape: { kind: 'sim' },
     }),
 });
@@ -78,6 +88,8 @@ export const ENV_KEYS: Record<string, string> = {
   LOCKWARDEN_HSM_TOKEN_LABEL: 'drivers.hsm.tokenLabel',
   LOCKWARDEN_HSM_PIN_FILE: 'drivers.hsm.pinFile',
   LOCKWARDEN_SED_KIND: 'drivers.sed.kind',
+  LOCKWARDEN_SEDUTIL_PATH: 'drivers.sed.sedutilPath',
+  LOCKWARDEN_SED_HOST: 'drivers.sed.host',
   LOCKWARDEN_TAPE_KIND: 'drivers.tape.kind',
 };
 

@@ -13,10 +13,13 @@ import { PasswordSchema } from '../shared/schemas/auth.ts';
 import { createLogger } from './platform/logger.ts';
 import { DeviceRegistry } from './registry/device-registry.ts';
 import { openHsm } from './registry/hsm-factory.ts';
+import { openSedFleet } from './registry/sed-factory.ts';
 
 const SESSION_SWEEP_MS = 10 * 60_000;
 /** How often the audit chain head is sealed with the HSM (when anything was appended). */
 const AUDIT_SEAL_MS = 30_000;
+/** How often the SED fleet is rediscovered (drives come, go and change paths). */
+const SED_DISCOVERY_MS = 5 * 60_000;
 /** How often due KEK rotations are looked for. */
 const ROTATION_CHECK_MS = 60_000;
 
@@ -63,7 +66,13 @@ async function main(): Promise<void> {
   const hsm = await openHsm(config, logger);
   registry.setHsm(hsm);
 
-  const services = buildServices({ config, store, hsm, logger });
+  const sed = await openSedFleet(config, logger);
+  registry.setSed(async () => (await store.sedDrives.list({ limit: 1, offset: 0 })).total);
+  registry.onClose(async () => {
+    for (const driver of sed.drivers) await driver.close();
+  });
+
+  const services = buildServices({ config, store, hsm, logger, sed: sed.fleet });
   registry.addReadinessCheck({ name: 'hsm', check: () => services.hsmStatus.check() });
   const created = await services.users.ensureInitialAdmin(adminPassword);
   if (created?.oneTimePassword) printOneTimePassword(created.oneTimePassword);
@@ -106,6 +115,12 @@ async function main(): Promise<void> {
   );
   rotations.unref();
   background('rotation schedule', () => services.keks.scheduleDueRotations())();
+  const discovery = setInterval(
+    background('SED discovery', () => services.sed?.inventory.discover('system', null) ?? Promise.resolve()),
+    SED_DISCOVERY_MS,
+  );
+  discovery.unref();
+  background('SED discovery', () => services.sed?.inventory.discover('system', null) ?? Promise.resolve())();
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -115,6 +130,7 @@ async function main(): Promise<void> {
     clearInterval(sweep);
     clearInterval(seal);
     clearInterval(rotations);
+    clearInterval(discovery);
     void services.jobs
       .stop()
       .then(() => services.seals.sealNow())
