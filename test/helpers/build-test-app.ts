@@ -12,7 +12,7 @@ import { createLogger } from '../../server/platform/logger.ts';
 import { DeviceRegistry } from '../../server/registry/device-registry.ts';
 import type { ServicesHsm } from '../../server/compose.ts';
 import { MemoryHsm } from './memory-hsm.ts';
-import { sedFleetOf, type SedPort } from '../../server/services/sed/sed-port.ts';
+import { sedFleetOf, type SedFleet, type SedPort } from '../../server/services/sed/sed-port.ts';
 
 /** Cheap scrypt for tests: the real cost is exercised by the password-hasher test. */
 export const TEST_SCRYPT_COST = { N: 2 ** 10, r: 8, p: 1 };
@@ -26,6 +26,8 @@ export interface TestAppOptions {
   hsm?: ServicesHsm;
   /** A SED port (MemorySed, or the real driver on the simulator). */
   sed?: SedPort;
+  /** Several hosts' SED ports (the real driver on the simulator). */
+  sedFleet?: SedFleet;
 }
 
 /**
@@ -53,7 +55,8 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
     sqlitePath: path.join(dir, 'lockwarden.db'),
   });
   const registry = new DeviceRegistry(config);
-  if (opts.sed) registry.setSed(async () => (await store.sedDrives.list({ limit: 1, offset: 0 })).total);
+  if (opts.sed || opts.sedFleet)
+    registry.setSed(async () => (await store.sedDrives.list({ limit: 1, offset: 0 })).total);
   registry.addReadinessCheck({ name: 'database', check: () => store.ping() });
   const hsm = opts.hsm ?? new MemoryHsm();
   const services = buildServices({
@@ -63,7 +66,7 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
     logger,
     scryptCost: TEST_SCRYPT_COST,
     jobPollMs: 20,
-    sed: opts.sed && sedFleetOf(new Map([['lab-host-1', opts.sed]])),
+    sed: opts.sedFleet ?? (opts.sed && sedFleetOf(new Map([['lab-host-1', opts.sed]]))),
   });
   await services.users.ensureInitialAdmin(ADMIN_PASSWORD);
   await services.seals.ensureKey();
