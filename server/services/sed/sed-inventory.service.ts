@@ -182,6 +182,27 @@ export class SedInventoryService {
     return updated;
   }
 
+  /** Records lock bits the drive just accepted, without asking it again. */
+  async recordLockState(
+    drive: SedDriveRecord,
+    range: number,
+    mode: 'LK' | 'RW' | 'RO',
+  ): Promise<SedDriveRecord> {
+    const readLocked = mode === 'LK';
+    const writeLocked = mode !== 'RW';
+    const ranges = drive.status.ranges.map((r) =>
+      r.range === range ? { ...r, readLocked, writeLocked } : r,
+    );
+    const locked =
+      range === 0 ? readLocked || writeLocked : ranges.some((r) => r.readLocked || r.writeLocked);
+    const now = this.d.clock.now().toISOString();
+    const status = { ...drive.status, ranges, locked };
+    await this.d.store.sedDrives.update(drive.id, { status, updatedAt: now });
+    const updated = { ...drive, status, updatedAt: now };
+    this.publish(updated);
+    return updated;
+  }
+
   list(q: SedDriveQuery) {
     return this.d.store.sedDrives.list(q);
   }

@@ -31,7 +31,7 @@ export class SedLockService {
     driveId: string,
     range: number,
     mode: SedLockMode,
-    ctx: { actor: string; requestId: string | null },
+    ctx: { actor: string; requestId: string | null; refresh?: boolean },
   ): Promise<SedDriveRecord> {
     const previous = this.busy.get(driveId) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(() => this.apply(driveId, range, mode, ctx));
@@ -47,7 +47,7 @@ export class SedLockService {
     driveId: string,
     range: number,
     mode: SedLockMode,
-    ctx: { actor: string; requestId: string | null },
+    ctx: { actor: string; requestId: string | null; refresh?: boolean },
   ) {
     const drive = await this.d.inventory.require(driveId);
     if (!drive.admin1SecretId || (drive.state !== 'enrolled' && drive.state !== 'rotating')) {
@@ -77,7 +77,10 @@ export class SedLockService {
       throw err;
     }
     await this.audit(drive, range, mode, ctx, 'success', null);
-    return this.d.inventory.refresh(driveId);
+    if (ctx.refresh !== false) return this.d.inventory.refresh(driveId);
+    // Bulk work skips the re-query (one more sedutil process per drive) and records the
+    // lock bits the drive just accepted; the next discovery re-reads everything.
+    return this.d.inventory.recordLockState(drive, range, mode);
   }
 
   private async audit(

@@ -50,7 +50,11 @@ export function sedUnlockAllJob(d: { store: Store; locks: SedLockService }): Job
         while (next < todo.length && !job.signal.aborted) {
           const drive = todo[next++]!;
           try {
-            await d.locks.setLock(drive.id, 0, 'RW', { actor: job.job.createdBy, requestId: null });
+            await d.locks.setLock(drive.id, 0, 'RW', {
+              actor: job.job.createdBy,
+              requestId: null,
+              refresh: false,
+            });
             results[drive.id] = 'ok';
             done++;
           } catch (err) {
