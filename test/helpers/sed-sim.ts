@@ -57,10 +57,9 @@ export function referenceFleet(): FleetState {
   ]);
 }
 
-/** sedutil-cli in process against an in-memory fleet: for preparing state and unit tests. */
-export function memorySedutil(fleet: FleetState = buildScenario('small-lab')) {
+/** sedutil-cli in process against an in-memory fleet: for preparing state and unit tests. Share `hasher` to memoise PBKDF2. */
+export function memorySedutil(fleet: FleetState = buildScenario('small-lab'), hasher = new PinHasher()) {
   const store = new MemoryFleetStore(fleet);
-  const hasher = new PinHasher();
   const run = (...args: string[]): Promise<SedutilResult> =>
     runSedutil(['sedutil-cli', ...args], { store, hasher });
   return { store, run, drive: (device: string) => store.state.drives.find((d) => d.device === device)! };

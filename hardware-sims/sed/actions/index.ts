@@ -75,5 +75,5 @@ export const PSID_ACTIONS = new Set([
   'PSIDrevertAdminSP',
 ]);
 
-/** What an Enterprise SSC drive answers in the simulator besides discovery (see hardware-sims/sed/README.md). */
+/** What an Enterprise SSC drive answers in the simulator besides scan and isValidSED (see README.md). */
 export const ENTERPRISE_ACTIONS = new Set(['query']);

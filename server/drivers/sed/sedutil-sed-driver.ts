@@ -51,6 +51,8 @@ const line = (text: string) => new RegExp(`^${text}\\s*$`, 'm');
  * command runs (tens of ms, the PBKDF2 time), its password is readable in /proc/<pid>/cmdline by
  * any local user. Mount /proc with `hidepid=2` on managed hosts, keep shell access to them
  * restricted, do not run execve auditing that records arguments, and never enable `-v`.
+ * In this process the password also becomes an argv string, which cannot be zeroed like the
+ * Secret it came from; a future backend on the kernel's sed-opal ioctls avoids both.
  */
 export class SedutilSedDriver implements S.SedDriver {
   readonly host: string;

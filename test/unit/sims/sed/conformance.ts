@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PinHasher } from '../../../../hardware-sims/sed/opal-pin.ts';
 import type { FleetState } from '../../../../hardware-sims/sed/sim-types.ts';
 import {
   createSimStateFile,
@@ -42,6 +43,7 @@ export function escapeRegExp(text: string): string {
 
 export function describeConformance(title: string, cases: Record<string, ConformanceCase>): void {
   describe(`sedutil-cli executable conforms to DTA sedutil 1.20.0: ${title}`, () => {
+    const hasher = new PinHasher(); // the same drives and passwords in every case
     beforeAll(async () => {
       writeFileSync(PBA, Buffer.alloc(1000, 0x55));
       await runExecutable(SEDUTIL_CLI, ['--help'], {}); // build the bundle before the concurrent cases
@@ -49,7 +51,7 @@ export function describeConformance(title: string, cases: Record<string, Conform
     afterAll(() => rmSync(PBA, { force: true }));
 
     it.concurrent.each(Object.entries(cases))('%s', async (_name, c) => {
-      const sim = memorySedutil((c.fleet ?? referenceFleet)());
+      const sim = memorySedutil((c.fleet ?? referenceFleet)(), hasher);
       for (const step of c.setup ?? []) await sim.run(...step);
       const file = await createSimStateFile(sim.store.state);
       try {

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -46,7 +46,7 @@ describe('state file', () => {
 
   it('refuses a file that is not a state file, with exit 255 and a message', async () => {
     file = await createSimStateFile();
-    await import('node:fs/promises').then((fs) => fs.writeFile(file!.statePath, '{"hello":1}'));
+    await writeFile(file.statePath, '{"hello":1}');
     const r = await cli(['--scan']);
     expect(r.exitCode).toBe(255);
     expect(r.stderr).toMatch(/^sedsim: .* is not a sedutil simulator state file/);
