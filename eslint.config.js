@@ -24,7 +24,7 @@ const serviceBans = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'coverage', '.tmp', 'client/dist'] },
+  { ignores: ['node_modules', 'dist', 'data/**', 'coverage', '.tmp', 'client/dist'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   ...vue.configs['flat/recommended'],
