@@ -14,6 +14,8 @@ describe('roleCan', () => {
     ['approvals.decide', ['admin', 'security-officer']],
     ['jobs.cancel', ['admin', 'security-officer', 'operator']],
     ['audit.read', ['admin', 'security-officer', 'auditor']],
+    ['sed.operate', ['admin', 'security-officer', 'operator']],
+    ['sed.rotate', ['admin', 'security-officer']],
   ])('%s: %j', (permission, allowed) => {
     expect(ROLES.filter((role) => roleCan(role, permission))).toEqual(
       ROLES.filter((role) => allowed.includes(role)),

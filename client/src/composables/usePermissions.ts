@@ -13,6 +13,10 @@ export const PERMISSIONS = {
   'approvals.decide': ['admin', 'security-officer'],
   'jobs.cancel': ['admin', 'security-officer', 'operator'],
   'audit.read': AUDIT_READERS,
+  /** Discover, enroll, lock, unlock, read-only, unlock all, request and use break-glass. */
+  'sed.operate': ['admin', 'security-officer', 'operator'],
+  /** Rotate a drive's credentials. */
+  'sed.rotate': ['admin', 'security-officer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -13,6 +13,8 @@ declare module 'vue-router' {
     bare?: boolean;
     /** The page title in the header and the browser tab. */
     title?: string;
+    /** The navigation item to mark current, when it is not the route itself (a drive → Drives). */
+    nav?: string;
   }
 }
 

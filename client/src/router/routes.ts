@@ -31,6 +31,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Drives' },
   },
   {
+    path: '/drives/:id',
+    name: 'drive',
+    component: () => import('../views/DriveView.vue'),
+    meta: { title: 'Drive', nav: 'drives' },
+  },
+  {
     path: '/tapes',
     name: 'tapes',
     component: () => import('../views/TapesView.vue'),

@@ -3,6 +3,8 @@ import { computed, onScopeDispose, shallowRef } from 'vue';
 import type { SessionInfo } from '../../../shared/schemas/auth.ts';
 import { api, isApiError, setCsrfTokenSource } from '../api/http.ts';
 import { useApprovalsStore } from './approvals.ts';
+import { useDriveDetailStore } from './drive-detail.ts';
+import { useDrivesStore } from './drives.ts';
 import { useAuditStore } from './audit.ts';
 import { useConnectionStore } from './connection.ts';
 import { useHsmStore } from './hsm.ts';
@@ -48,6 +50,8 @@ export const useSessionStore = defineStore('session', () => {
     notice.value = message;
     useAuditStore().dehydrate();
     useApprovalsStore().dehydrate();
+    useDriveDetailStore().dehydrate();
+    useDrivesStore().dehydrate();
     useHsmStore().dehydrate();
     useJobsStore().dehydrate();
     useKeysStore().dehydrate();

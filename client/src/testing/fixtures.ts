@@ -1,7 +1,9 @@
 // Small, valid DTOs for client tests (they pass the shared response schemas).
 import type { Approval } from '../../../shared/schemas/approvals.ts';
 import type { Job } from '../../../shared/schemas/jobs.ts';
+import type { AuditEvent } from '../../../shared/schemas/audit.ts';
 import type { KeyDomain } from '../../../shared/schemas/keys.ts';
+import type { SedDrive } from '../../../shared/schemas/sed.ts';
 
 export function domain(id: string, patch: Partial<KeyDomain> = {}): KeyDomain {
   return {
@@ -67,6 +69,58 @@ export function approval(id: string, patch: Partial<Approval> = {}): Approval {
     expiresAt: '2026-01-02T00:00:00.000Z',
     executedAt: null,
     consumedAt: null,
+    ...patch,
+  };
+}
+
+export function sedDrive(id: string, patch: Partial<SedDrive> = {}): SedDrive {
+  return {
+    id,
+    serial: `S6PU${id.toUpperCase()}`,
+    host: 'lab-host-1',
+    devicePath: '/dev/sda',
+    model: 'Samsung SSD 870 EVO 1TB',
+    firmware: 'SVT02B6Q',
+    transport: 'sata',
+    ssc: 'opal2',
+    state: 'discovered',
+    step: null,
+    lockingSupported: true,
+    lockingEnabled: false,
+    locked: false,
+    mbrEnabled: false,
+    mbrDone: false,
+    ranges: [
+      {
+        range: 0,
+        start: 0,
+        length: 0,
+        readLockEnabled: false,
+        writeLockEnabled: false,
+        readLocked: false,
+        writeLocked: false,
+      },
+    ],
+    hasCredentials: false,
+    credentialRotationPending: false,
+    lastError: null,
+    lastSeenAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...patch,
+  };
+}
+
+export function auditEvent(seq: number, patch: Partial<AuditEvent> = {}): AuditEvent {
+  return {
+    seq,
+    at: '2026-01-01T00:00:00.000Z',
+    actor: 'admin',
+    action: 'auth.login',
+    target: null,
+    outcome: 'success',
+    requestId: null,
+    details: {},
+    hash: `h${seq}`,
     ...patch,
   };
 }
