@@ -94,6 +94,7 @@ export interface AuditListOptions {
   limit: number;
   action?: string | undefined;
   actor?: string | undefined;
+  target?: string | undefined;
 }
 
 export interface AuditRepository {

@@ -49,6 +49,7 @@ export class AuditService {
       limit: query.limit,
       action: query.action,
       actor: query.actor,
+      target: query.target,
     });
     const last = records.at(-1);
     // Sequence numbers start at 1: a page ending there has nothing older.

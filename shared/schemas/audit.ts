@@ -21,6 +21,8 @@ export const AuditQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   action: z.string().max(100).optional(),
   actor: z.string().max(100).optional(),
+  /** Exact target, e.g. `sed:S3X4NB0K0000019` or `domain:sed-fleet`. */
+  target: z.string().max(200).optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 

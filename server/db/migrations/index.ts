@@ -5,6 +5,7 @@ import { jobsMigration } from './0002-jobs.ts';
 import { keysMigration } from './0003-keys.ts';
 import { sedDrivesMigration } from './0004-sed-drives.ts';
 import { approvalConsumedMigration } from './0005-approval-consumed.ts';
+import { auditTargetIndexMigration } from './0006-audit-target-index.ts';
 
 /**
  * Migrations are TypeScript objects listed here in order, not files found at run time, so
@@ -17,6 +18,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0003-keys': keysMigration(dialect),
     '0004-sed-drives': sedDrivesMigration(),
     '0005-approval-consumed': approvalConsumedMigration(),
+    '0006-audit-target-index': auditTargetIndexMigration(),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

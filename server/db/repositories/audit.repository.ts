@@ -104,6 +104,7 @@ export class KyselyAuditRepository implements AuditRepository {
     if (opts.beforeSeq !== undefined) query = query.where('seq', '<', opts.beforeSeq);
     if (opts.action !== undefined) query = query.where('action', '=', opts.action);
     if (opts.actor !== undefined) query = query.where('actor', '=', opts.actor);
+    if (opts.target !== undefined) query = query.where('target', '=', opts.target);
     return (await query.execute()).map(toRecord);
   }
 

@@ -10,8 +10,15 @@ import { validate } from '../middleware/validate.ts';
 
 export function approvalsRoutes(approvals: ApprovalsService): Router {
   const router = Router();
-  router.get(API['approvals.list'].path, allow('admin', 'security-officer', 'auditor'), async (_req, res) => {
-    res.json({ approvals: await approvals.list() });
+  // Approvers and auditors see every request; others see the ones they made (to follow a
+  // break-glass request they are waiting for).
+  router.get(API['approvals.list'].path, async (_req, res) => {
+    const principal = principalOf(res);
+    const all = await approvals.list();
+    const mine = ['admin', 'security-officer', 'auditor'].includes(principal.user.role)
+      ? all
+      : all.filter((a) => a.requestedBy === principal.user.username);
+    res.json({ approvals: mine });
   });
   router.post(
     API['approvals.approve'].path,
