@@ -62,7 +62,7 @@ function writeFleet() {
   writeFileSync(statePath, JSON.stringify({ version: 1, scenario: 'bench', drives }));
 }
 
-async function consoleWith(
+function consoleWith(
   drivers: Map<string, SedDriver>,
   store: Awaited<ReturnType<typeof openStore>>,
   hsm: Awaited<ReturnType<typeof openHsm>>,
@@ -92,7 +92,7 @@ async function main() {
     mode: 'in-process',
     maxConcurrent: CONCURRENCY,
   });
-  let services = await consoleWith(fast, store, hsm);
+  let services = consoleWith(fast, store, hsm);
   await services.domains.ensureDefaults();
   await services.sed!.inventory.discover('bench', null);
   services.jobs.start();
@@ -115,7 +115,7 @@ async function main() {
     mode: 'executable',
     maxConcurrent: CONCURRENCY,
   });
-  services = await consoleWith(real, store, hsm);
+  services = consoleWith(real, store, hsm);
 
   // The ideal's unit: one unlock command on one drive, through the driver, sequentially.
   const probe = (await store.sedDrives.listAll())[0]!;

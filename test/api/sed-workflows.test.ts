@@ -211,7 +211,9 @@ describe('SED workflows over REST', () => {
     expect(mine.body.approvals.map((x: { requestedBy: string }) => x.requestedBy)).toEqual(['olivia']);
     const history = await so.agent.get(`/api/audit?target=sed:${drive.serial}&limit=100`).expect(200);
     expect(history.body.events.length).toBeGreaterThan(2);
-    expect(history.body.events.every((e: { target: string }) => e.target === `sed:${drive.serial}`)).toBe(true);
+    expect(history.body.events.every((e: { target: string }) => e.target === `sed:${drive.serial}`)).toBe(
+      true,
+    );
     const early = await op.agent
       .post(`/api/sed-drives/${drive.id}/break-glass/${req.body.id}/reveal`)
       .set('X-CSRF-Token', op.csrf);
