@@ -176,7 +176,10 @@ function decodeDescriptor(r: ByteReader, off: number, page: ElementStatusPage): 
 function volumeTag(r: ByteReader, off: number, field: string): VolumeTag {
   const raw = r.slice(off, 32, field);
   const identifier = raw.every((b) => b === 0) ? '' : asciiText(raw).trim();
-  return { identifier, sequenceNumber: r.u16(off + 34, `${field} SEQUENCE NUMBER`) };
+  // mhvtl space-fills bytes 32-35 where a real library zero-fills them (reference §5.2).
+  const tail = r.slice(off + 32, 4, `${field} SEQUENCE NUMBER`);
+  const sequenceNumber = tail.every((b) => b === 0x20) ? 0 : r.u16(off + 34, `${field} SEQUENCE NUMBER`);
+  return { identifier, sequenceNumber };
 }
 
 /** The identifier as text when it is ASCII (serial, or vendor+product+serial). */

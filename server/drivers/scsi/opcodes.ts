@@ -27,7 +27,9 @@ export const OPCODE = {
 } as const;
 
 const NAMES = new Map<number, string>(
-  Object.entries(OPCODE).map(([name, code]) => [code, name.replaceAll('_', ' ')] as const),
+  Object.entries(OPCODE).map(
+    ([name, code]) => [code, name.replace(/_(6|10)$/u, '($1)').replaceAll('_', ' ')] as const,
+  ),
 );
 
 export function opcodeName(opcode: number): string {

@@ -96,7 +96,8 @@ export class SimSocketTransport implements ScsiTransport {
         resolve: (o) => (settle(), resolve(o)),
         reject: (e) => (settle(), reject(e)),
       };
-      socket.write(frame);
+      // A SPOUT frame holds key material: zero it once the socket no longer needs it.
+      socket.write(frame, () => cmd.direction === 'out' && frame.fill(0));
     });
     const durationMs = Math.round(performance.now() - started);
     if (outcome.kind === 'timeout') {

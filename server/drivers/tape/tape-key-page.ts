@@ -41,6 +41,7 @@ const invalid = (problem: string) =>
 
 export function keyPage(caps: TapeDriveCapabilities, req: SetTapeKeyRequest): Uint8Array {
   const algorithmIndex = assertKeyable(caps);
+  if (req.key.isDisposed) throw invalid('the key was already disposed');
   const key = req.key.expose();
   if (key.length !== caps.keyLength)
     throw invalid(`the key has ${key.length} bytes, the drive takes ${caps.keyLength}`);
