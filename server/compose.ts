@@ -13,7 +13,7 @@ import { AuthService } from './services/auth/auth.service.ts';
 import { LoginLimiter } from './services/auth/login-limiter.ts';
 import { DEFAULT_SCRYPT_COST, PasswordHasher, type ScryptCost } from './services/auth/password-hasher.ts';
 import { HsmStatusService } from './services/hsm-status.service.ts';
-import { JobRunner } from './services/jobs/job-runner.ts';
+import { JobRunner, type JobRunnerOptions } from './services/jobs/job-runner.ts';
 import { kekRotationJob } from './services/keys/kek-rotation.job.ts';
 import type { KeyHsm, SealHsm } from './services/keys/hsm-port.ts';
 import { KekService } from './services/keys/kek.service.ts';
@@ -68,7 +68,10 @@ export interface BuildServicesOptions {
   instanceId?: string;
   /** The SED drivers per host; absent when no SED support is configured. */
   sed?: SedFleet | undefined;
-  jobPollMs?: number;
+  /** Job runner timings (tests shorten them). */
+  jobRunner?: Partial<
+    Pick<JobRunnerOptions, 'pollMs' | 'heartbeatMs' | 'staleAfterMs' | 'retryBaseMs' | 'reclaimAllOnStart'>
+  >;
 }
 
 /** Builds the services from their ports. Used by main.ts and by the tests, identically. */
@@ -99,7 +102,7 @@ export function buildServices(opts: BuildServicesOptions): Services {
     logger,
     instanceId: opts.instanceId ?? `console-${ids.uuid().slice(0, 8)}`,
     reclaimAllOnStart: store.dialect === 'sqlite',
-    ...(opts.jobPollMs !== undefined && { pollMs: opts.jobPollMs }),
+    ...opts.jobRunner,
   });
   jobs.register(kekRotationJob({ store, hsm, audit, clock, events }));
   const approvals = new ApprovalsService({ store, audit, clock, ids, events });

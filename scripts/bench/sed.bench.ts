@@ -68,7 +68,7 @@ function consoleWith(
   hsm: Awaited<ReturnType<typeof openHsm>>,
 ) {
   const ports = new Map([...drivers].map(([h, d]) => [h, new SedDriverPort(d)] as const));
-  return buildServices({ config, store, hsm, logger, sed: sedFleetOf(ports), jobPollMs: 20 });
+  return buildServices({ config, store, hsm, logger, sed: sedFleetOf(ports), jobRunner: { pollMs: 20 } });
 }
 
 async function waitJob(store: Awaited<ReturnType<typeof openStore>>, id: string) {

@@ -65,7 +65,7 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
     hsm,
     logger,
     scryptCost: TEST_SCRYPT_COST,
-    jobPollMs: 20,
+    jobRunner: { pollMs: 20 },
     sed: opts.sedFleet ?? (opts.sed && sedFleetOf(new Map([['lab-host-1', opts.sed]]))),
   });
   await services.users.ensureInitialAdmin(ADMIN_PASSWORD);

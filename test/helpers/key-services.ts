@@ -1,56 +1,20 @@
-import { DomainEvents } from '../../server/domain/events.ts';
-import { systemClock } from '../../server/platform/clock.ts';
-import { cryptoIds } from '../../server/platform/ids.ts';
+import { buildServices, type ServicesHsm } from '../../server/compose.ts';
+import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/platform/logger.ts';
-import { ApprovalsService } from '../../server/services/approvals.service.ts';
-import { AuditSealService } from '../../server/services/audit-seal.service.ts';
-import { AuditService } from '../../server/services/audit.service.ts';
 import type { Principal } from '../../server/services/auth/principal.ts';
-import { JobRunner } from '../../server/services/jobs/job-runner.ts';
-import type { KeyHsm, SealHsm } from '../../server/services/keys/hsm-port.ts';
-import { kekRotationJob } from '../../server/services/keys/kek-rotation.job.ts';
-import { KekService } from '../../server/services/keys/kek.service.ts';
-import { KeyDomainsService } from '../../server/services/keys/key-domains.service.ts';
-import { ManagedSecretsService } from '../../server/services/keys/managed-secrets.service.ts';
 import type { TestStore } from './stores.ts';
 
-/** The key services wired as in compose.ts, over any store and HSM port. */
-export function keyServices(store: TestStore, hsm: KeyHsm & SealHsm, instanceId = 'test') {
-  const clock = systemClock;
-  const ids = cryptoIds;
-  const logger = createLogger({ level: 'silent' });
-  const events = new DomainEvents();
-  const audit = new AuditService(store, clock, events);
-  const jobs = new JobRunner({
-    store,
-    events,
-    clock,
-    ids,
-    logger,
-    instanceId,
-    pollMs: 20,
-    heartbeatMs: 50,
-    staleAfterMs: 200,
-    retryBaseMs: 20,
-    reclaimAllOnStart: true,
-  });
-  jobs.register(kekRotationJob({ store, hsm, audit, clock, events }));
-  const approvals = new ApprovalsService({ store, audit, clock, ids, events });
-  const domains = new KeyDomainsService({ store, hsm, audit, clock, events });
-  const secrets = new ManagedSecretsService({ store, hsm, audit, clock, ids, events });
-  const keks = new KekService({
+/** The key services exactly as compose.ts wires them, with short job-runner timings. */
+export function keyServices(store: TestStore, hsm: ServicesHsm, instanceId = 'test') {
+  const services = buildServices({
+    config: loadConfig({}),
     store,
     hsm,
-    audit,
-    clock,
-    jobs,
-    approvals,
-    domains,
-    secrets,
-    logger,
-    events,
+    logger: createLogger({ level: 'silent' }),
+    instanceId,
+    jobRunner: { pollMs: 20, heartbeatMs: 50, staleAfterMs: 200, retryBaseMs: 20, reclaimAllOnStart: true },
   });
-  const seals = new AuditSealService({ store, hsm, clock });
+  const { events, audit, jobs, approvals, domains, secrets, keks, seals } = services;
   return { events, audit, jobs, approvals, domains, secrets, keks, seals };
 }
 
