@@ -19,6 +19,7 @@ import { hsmRoutes } from './http/routes/hsm.routes.ts';
 import { jobsRoutes } from './http/routes/jobs.routes.ts';
 import { keysRoutes } from './http/routes/keys.routes.ts';
 import { sedRoutes } from './http/routes/sed.routes.ts';
+import { tapeRoutes } from './http/routes/tape.routes.ts';
 import { authRoutes, publicAuthRoutes } from './http/routes/auth.routes.ts';
 import { fleetRoutes } from './http/routes/fleet.routes.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps): { app: Express; httpServer: HttpServer
   app.use(jobsRoutes({ store: deps.store, runner: services.jobs }));
   app.use(hsmRoutes(services.hsmStatus));
   app.use(sedRoutes(services));
+  app.use(tapeRoutes(services));
   app.use(fleetRoutes(deps.registry));
   app.use('/api', notFound);
 

@@ -29,6 +29,10 @@ import { sedUnlockAllJob } from './services/sed/sed-unlock-all.job.ts';
 import { SedWorkflowsService } from './services/sed/sed-workflows.service.ts';
 import { SedBreakGlassService } from './services/sed/sed-break-glass.service.ts';
 
+import { TapeInventoryService } from './services/tape/tape-inventory.service.ts';
+import { TapeMountService } from './services/tape/tape-mount.service.ts';
+import type { TapeFleetPort } from './services/tape/tape-port.ts';
+
 export interface Services {
   events: DomainEvents;
   audit: AuditService;
@@ -50,6 +54,7 @@ export interface Services {
         breakGlass: SedBreakGlassService;
       }
     | undefined;
+  tape: { inventory: TapeInventoryService; mounts: TapeMountService } | undefined;
 }
 
 export type ServicesHsm = KeyHsm & SealHsm & Pick<HsmDriver, 'getStatus'>;
@@ -68,6 +73,8 @@ export interface BuildServicesOptions {
   instanceId?: string;
   /** The SED drivers per host; absent when no SED support is configured. */
   sed?: SedFleet | undefined;
+  /** The tape drives and libraries; absent when no tape support is configured. */
+  tape?: TapeFleetPort | undefined;
   /** Job runner timings (tests shorten them). */
   jobRunner?: Partial<
     Pick<JobRunnerOptions, 'pollMs' | 'heartbeatMs' | 'staleAfterMs' | 'retryBaseMs' | 'reclaimAllOnStart'>
@@ -144,7 +151,13 @@ export function buildServices(opts: BuildServicesOptions): Services {
       breakGlass: new SedBreakGlassService({ store, secrets, inventory, approvals, audit, clock }),
     };
   }
+  let tape: Services['tape'];
+  if (opts.tape) {
+    const inventory = new TapeInventoryService({ port: opts.tape, events, clock, logger });
+    tape = { inventory, mounts: new TapeMountService({ store, inventory, audit }) };
+  }
   return {
+    tape,
     events,
     audit,
     auth,

@@ -60,12 +60,42 @@ export const ConfigSchema = z.strictObject({
           maxConcurrent: z.coerce.number().int().min(1).max(256).default(16),
         })
         .default({ kind: 'sim', sedutilPath: '/usr/sbin/sedutil-cli', maxConcurrent: 16 }),
-      tape: z.strictObject({ kind: z.enum(['sim', 'real']).default('sim') }).default({ kind: 'sim' }),
+      tape: z
+        .strictObject({
+          /**
+           * `sim`: the scenario's LTO drive and changer emulators in this process (state in the
+           * data directory); `socket`: emulators served by `npm run sims -- serve` in another
+           * process (`socketDir` holds their sockets and devices.json); `real`: SG_IO devices.
+           */
+          kind: z.enum(['sim', 'socket', 'real']).default('sim'),
+          socketDir: z.string().min(1).optional(),
+          /** Real tape drives (`/dev/sgN` preferred, or `/dev/nstN`). */
+          drives: z
+            .array(z.string().regex(/^\/dev\//, 'must be a /dev path'))
+            .max(512)
+            .default([]),
+          /** Real media changers (`/dev/sgN` or `/dev/schN`). */
+          changers: z
+            .array(z.string().regex(/^\/dev\//, 'must be a /dev path'))
+            .max(64)
+            .default([]),
+          /** How often libraries and drives are re-read for the live views. */
+          pollSeconds: z.coerce.number().int().min(1).max(3600).default(10),
+        })
+        .refine((t) => t.kind !== 'socket' || t.socketDir !== undefined, {
+          message: 'kind "socket" needs socketDir (where `npm run sims -- serve` put the sockets)',
+          path: ['socketDir'],
+        })
+        .refine((t) => t.kind !== 'real' || t.drives.length + t.changers.length > 0, {
+          message: 'kind "real" needs at least one device in drives or changers',
+          path: ['drives'],
+        })
+        .default({ kind: 'sim', drives: [], changers: [], pollSeconds: 10 }),
     })
     .default({
       hsm: { kind: 'softhsm', tokenLabel: 'lockwarden' },
       sed: { kind: 'sim', sedutilPath: '/usr/sbin/sedutil-cli', maxConcurrent: 16 },
-      tape: { kind: 'sim' },
+      tape: { kind: 'sim', drives: [], changers: [], pollSeconds: 10 },
     }),
 });
 
@@ -91,6 +121,8 @@ export const ENV_KEYS: Record<string, string> = {
   LOCKWARDEN_SEDUTIL_PATH: 'drivers.sed.sedutilPath',
   LOCKWARDEN_SED_HOST: 'drivers.sed.host',
   LOCKWARDEN_TAPE_KIND: 'drivers.tape.kind',
+  LOCKWARDEN_TAPE_SOCKET_DIR: 'drivers.tape.socketDir',
+  LOCKWARDEN_TAPE_POLL_SECONDS: 'drivers.tape.pollSeconds',
 };
 
 /** Keys whose values must never be echoed in an error message. */

@@ -14,6 +14,7 @@ import { createLogger } from './platform/logger.ts';
 import { DeviceRegistry } from './registry/device-registry.ts';
 import { openHsm } from './registry/hsm-factory.ts';
 import { openSedFleet } from './registry/sed-factory.ts';
+import { openTapeFleet } from './registry/tape-factory.ts';
 
 const SESSION_SWEEP_MS = 10 * 60_000;
 /** How often the audit chain head is sealed with the HSM (when anything was appended). */
@@ -72,7 +73,11 @@ async function main(): Promise<void> {
     for (const driver of sed.drivers) await driver.close();
   });
 
-  const services = buildServices({ config, store, hsm, logger, sed: sed.fleet });
+  const tape = await openTapeFleet(config);
+  registry.onClose(() => tape.close());
+
+  const services = buildServices({ config, store, hsm, logger, sed: sed.fleet, tape: tape.port });
+  registry.setTape(() => services.tape?.inventory.count() ?? { drives: 0, libraries: 0 });
   registry.addReadinessCheck({ name: 'hsm', check: () => services.hsmStatus.check() });
   const created = await services.users.ensureInitialAdmin(adminPassword);
   if (created?.oneTimePassword) printOneTimePassword(created.oneTimePassword);
@@ -121,6 +126,14 @@ async function main(): Promise<void> {
   );
   discovery.unref();
   background('SED discovery', () => services.sed?.inventory.discover('system', null) ?? Promise.resolve())();
+  // Libraries and drives are re-read often: a door opening or a cartridge moved by another
+  // host shows up on the dashboards within one interval.
+  const tapePoll = setInterval(
+    background('tape refresh', () => services.tape?.inventory.refresh() ?? Promise.resolve()),
+    config.drivers.tape.pollSeconds * 1000,
+  );
+  tapePoll.unref();
+  background('tape refresh', () => services.tape?.inventory.refresh() ?? Promise.resolve())();
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -131,6 +144,7 @@ async function main(): Promise<void> {
     clearInterval(seal);
     clearInterval(rotations);
     clearInterval(discovery);
+    clearInterval(tapePoll);
     void services.jobs
       .stop()
       .then(() => services.seals.sealNow())

@@ -23,7 +23,12 @@ export async function serveTapeFleet(
   fleet: TapeFleet,
   dir: string,
   opts: ServeOptions = {},
-): Promise<{ devices: SimDeviceEntry[]; close(): Promise<void> }> {
+): Promise<{
+  devices: SimDeviceEntry[];
+  /** Closes one device's socket: to the host, the device vanished. */
+  closeOne(socket: string): Promise<void>;
+  close(): Promise<void>;
+}> {
   const servers: ScsiSocketServer[] = [];
   const devices: SimDeviceEntry[] = [];
   try {
@@ -61,5 +66,14 @@ export async function serveTapeFleet(
     await Promise.all(servers.map((s) => s.close()));
     throw e;
   }
-  return { devices, close: async () => void (await Promise.all(servers.map((s) => s.close()))) };
+  const bySocket = new Map(devices.map((d, i) => [d.socket, servers[i]!]));
+  return {
+    devices,
+    closeOne: async (socket) => {
+      const server = bySocket.get(socket);
+      if (!server) throw new Error(`no device socket ${socket}`);
+      await server.close();
+    },
+    close: async () => void (await Promise.all(servers.map((s) => s.close()))),
+  };
 }

@@ -45,7 +45,14 @@ export class DeviceRegistry {
     const d = this.config.drivers;
     if (deviceClass === 'hsm') return d.hsm.kind === 'softhsm' ? 'sim' : 'real';
     if (deviceClass === 'sed') return d.sed.kind;
-    return d.tape.kind;
+    return d.tape.kind === 'real' ? 'real' : 'sim';
+  }
+
+  private tapeCounter: (() => { drives: number; libraries: number }) | undefined;
+
+  /** Registers the tape drivers' presence and how many drives and libraries they hold. */
+  setTape(count: () => { drives: number; libraries: number }): void {
+    this.tapeCounter = count;
   }
 
   private sedCounter: (() => Promise<number>) | undefined;
@@ -78,7 +85,13 @@ export class DeviceRegistry {
             deviceCount: sedCount,
           };
         }
-        return { deviceClass, driverKind: this.kind(deviceClass), available: false, deviceCount: 0 };
+        const tape = this.tapeCounter?.();
+        return {
+          deviceClass,
+          driverKind: this.kind(deviceClass),
+          available: tape !== undefined,
+          deviceCount: tape ? (deviceClass === 'tape-drive' ? tape.drives : tape.libraries) : 0,
+        };
       }),
     };
   }

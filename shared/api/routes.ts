@@ -32,6 +32,14 @@ import {
   SedLockRequestSchema,
   SedUnlockAllRequestSchema,
 } from '../schemas/sed.ts';
+import {
+  LibraryInventorySchema,
+  MountRequestSchema,
+  MoveResultSchema,
+  TapeDriveSchema,
+  TapeLibrarySchema,
+  UnmountRequestSchema,
+} from '../schemas/tape.ts';
 
 /** One REST call: method, path (Express syntax), and the runtime schemas of its parts. */
 export interface RouteSpec {
@@ -178,6 +186,35 @@ export const API = {
     method: 'POST',
     path: '/api/sed-drives/:id/break-glass/:approvalId/reveal',
     response: BreakGlassRevealSchema,
+  },
+  'tape.libraries': {
+    method: 'GET',
+    path: '/api/tape/libraries',
+    response: z.object({ libraries: z.array(TapeLibrarySchema) }),
+  },
+  'tape.library': { method: 'GET', path: '/api/tape/libraries/:serial', response: LibraryInventorySchema },
+  'tape.drives': {
+    method: 'GET',
+    path: '/api/tape/drives',
+    response: z.object({ drives: z.array(TapeDriveSchema) }),
+  },
+  'tape.drive': { method: 'GET', path: '/api/tape/drives/:serial', response: TapeDriveSchema },
+  'tape.refresh': {
+    method: 'POST',
+    path: '/api/tape/refresh',
+    response: z.object({ libraries: z.array(TapeLibrarySchema), drives: z.array(TapeDriveSchema) }),
+  },
+  'tape.mount': {
+    method: 'POST',
+    path: '/api/tape/libraries/:serial/mount',
+    body: MountRequestSchema,
+    response: MoveResultSchema,
+  },
+  'tape.unmount': {
+    method: 'POST',
+    path: '/api/tape/libraries/:serial/unmount',
+    body: UnmountRequestSchema,
+    response: MoveResultSchema,
   },
   'jobs.list': {
     method: 'GET',

@@ -13,6 +13,7 @@ import { DeviceRegistry } from '../../server/registry/device-registry.ts';
 import type { ServicesHsm } from '../../server/compose.ts';
 import { MemoryHsm } from './memory-hsm.ts';
 import { sedFleetOf, type SedFleet, type SedPort } from '../../server/services/sed/sed-port.ts';
+import type { TapeFleetPort } from '../../server/services/tape/tape-port.ts';
 
 /** Cheap scrypt for tests: the real cost is exercised by the password-hasher test. */
 export const TEST_SCRYPT_COST = { N: 2 ** 10, r: 8, p: 1 };
@@ -28,6 +29,8 @@ export interface TestAppOptions {
   sed?: SedPort;
   /** Several hosts' SED ports (the real driver on the simulator). */
   sedFleet?: SedFleet;
+  /** Tape drives and libraries (the real drivers over the emulators). */
+  tape?: TapeFleetPort;
 }
 
 /**
@@ -67,7 +70,9 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
     scryptCost: TEST_SCRYPT_COST,
     jobRunner: { pollMs: 20 },
     sed: opts.sedFleet ?? (opts.sed && sedFleetOf(new Map([['lab-host-1', opts.sed]]))),
+    tape: opts.tape,
   });
+  if (opts.tape) registry.setTape(() => services.tape?.inventory.count() ?? { drives: 0, libraries: 0 });
   await services.users.ensureInitialAdmin(ADMIN_PASSWORD);
   await services.seals.ensureKey();
   await services.domains.ensureDefaults();
