@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNpmDependencies } from './lib/npm-deps.mjs';
 import { killRunning, run, runChecked, signalExitCode } from './lib/run.mjs';
+import { buildSgShim } from './lib/build-sgshim.mjs';
 import { TEST_PACKAGES, ensurePackages } from './lib/system-packages.mjs';
 import { formatSummary, summarizeVitestReport } from './lib/vitest-summary.mjs';
 
@@ -17,7 +18,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const vitestArgs = process.argv.slice(2);
 const resultsFile = '.tmp/vitest-results.json';
 const FAILED_EARLY = formatSummary({ passed: 0, failed: 1, skipped: 0 });
-const STEPS = 8;
+const STEPS = 9;
 
 // The project's own binaries, as `npx` would find them, but started directly: no registry
 // look-up, and a signal we forward reaches the tool itself rather than an npx wrapper.
@@ -64,6 +65,10 @@ async function checksBeforeTests() {
   await step('system packages', () => {
     const installed = ensurePackages(TEST_PACKAGES);
     if (installed.length === 0) note(`present: ${TEST_PACKAGES.join(', ')}`);
+  });
+  await step('LD_PRELOAD shim for the SCSI tools', () => {
+    const shim = buildSgShim({ log: (line) => note(line) });
+    if (!shim.built) note(`up to date: ${path.relative(root, shim.path)}`);
   });
   await step('typecheck', async () => {
     await npx('tsc', '-p', 'tsconfig.json', '--noEmit');

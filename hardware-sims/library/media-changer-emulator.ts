@@ -8,7 +8,12 @@ import {
   type ElementPageInput,
 } from '../../server/drivers/library/element-status-encode.ts';
 import { decodeInquiryCdb, decodeModeSenseCdb } from '../../server/drivers/scsi/cdb.ts';
-import { encodeInquiry, encodeUnitSerialVpd, PERIPHERAL_TYPE } from '../../server/drivers/scsi/inquiry.ts';
+import {
+  encodeDeviceIdentificationVpd,
+  encodeInquiry,
+  encodeUnitSerialVpd,
+  PERIPHERAL_TYPE,
+} from '../../server/drivers/scsi/inquiry.ts';
 import { encodeModeParameters } from '../../server/drivers/scsi/mode-data.ts';
 import { OPCODE } from '../../server/drivers/scsi/opcodes.ts';
 import { mediaAccess } from '../../server/drivers/tape/lto-media.ts';
@@ -127,8 +132,18 @@ export class MediaChangerEmulator extends EmulatedDevice {
         }),
       );
     }
-    if (cdb.page === 0x00) return this.good(Uint8Array.from([type, 0x00, 0x00, 0x02, 0x00, 0x80]));
+    if (cdb.page === 0x00) return this.good(Uint8Array.from([type, 0x00, 0x00, 0x03, 0x00, 0x80, 0x83]));
     if (cdb.page === 0x80) return this.good(encodeUnitSerialVpd(type, this.state.serial));
+    if (cdb.page === 0x83) {
+      // SPC-3/4 make Device Identification mandatory for every device type: the T10 vendor ID
+      // form (vendor, product, serial), the same designator the emulated drives report.
+      const m = this.model;
+      const t10 = `${m.vendor.padEnd(8)}${m.product.padEnd(16)}${this.state.serial}`;
+      const designator = { protocolIdentifier: 0, codeSet: 2, piv: false, association: 0, designatorType: 1 };
+      return this.good(
+        encodeDeviceIdentificationVpd(type, [{ ...designator, designator: Buffer.from(t10) }]),
+      );
+    }
     return this.checkCondition(SENSE.invalidFieldInCdb(2));
   }
 
@@ -149,11 +164,16 @@ export class MediaChangerEmulator extends EmulatedDevice {
   #readElementStatus(req: TargetRequest): TargetResponse {
     const cdb = decodeReadElementStatusCdb(req.cdb);
     if (cdb.elementType > 4) return this.checkCondition(SENSE.invalidFieldInCdb(1));
+    // The first NUMBER OF ELEMENTS matching elements at or above the starting address, in
+    // ascending address order, also for type 0 "all" (Quantum DX-Series and Oracle SL150
+    // references: reporting begins at the lowest address ≥ the start). A host that walks the
+    // library in chunks (mtx altres) asks again from the last address + 1.
+    // Each type's addresses are contiguous, so a new page starts exactly where the type changes.
     const chosen = this.elements
       .filter(
         (v) => (cdb.elementType === 0 || v.type === cdb.elementType) && v.address >= cdb.startingAddress,
       )
-      .sort((a, b) => a.type - b.type || a.address - b.address)
+      .sort((a, b) => a.address - b.address)
       .slice(0, cdb.numberOfElements);
     if (chosen.length === 0)
       return this.checkCondition({

@@ -37,6 +37,16 @@ export const PACKAGES = {
   chromium: command('chromium'),
   'sg3-utils': command('sg_raw'),
   mtx: command('mtx'),
+  // stenc 1.0.7 (tape encryption CLI) and a C compiler for the LD_PRELOAD shim that lets these
+  // tools reach the emulators (hardware-sims/sgshim, built by scripts/lib/build-sgshim.mjs).
+  stenc: command('stenc'),
+  gcc: command('cc'),
+  // The C headers (stdio.h, scsi/sg.h, sys/mtio.h): only a Recommends of gcc, which
+  // --no-install-recommends skips.
+  'libc6-dev': {
+    proof: 'file /usr/include/scsi/sg.h',
+    installed: () => existsSync('/usr/include/scsi/sg.h'),
+  },
   socat: command('socat'),
   // Compilers for the native addons (better-sqlite3, pkcs11js): no prebuilt binary can be
   // downloaded here, so `npm ci` builds them from source with node-gyp.
@@ -47,7 +57,18 @@ export const PACKAGES = {
 
 /** What each entry point needs. */
 export const START_PACKAGES = ['softhsm2', 'opensc'];
-export const TEST_PACKAGES = ['postgresql', 'softhsm2', 'opensc', 'chromium', 'sg3-utils', 'mtx', 'socat'];
+export const TEST_PACKAGES = [
+  'postgresql',
+  'softhsm2',
+  'opensc',
+  'chromium',
+  'sg3-utils',
+  'mtx',
+  'stenc',
+  'gcc',
+  'libc6-dev',
+  'socat',
+];
 export const BUILD_TOOLCHAIN = ['python3', 'make', 'g++'];
 
 export function missingPackages(names) {
