@@ -67,6 +67,8 @@ export function createApp(deps: AppDeps): { app: Express; httpServer: HttpServer
   app.use(metrics.middleware());
 
   app.use(healthRoutes(() => deps.registry.readinessChecks()));
+  // A CSV of a large cartridge delivery is bigger than any other request: its own limit.
+  app.use('/api/tape/enrollments', jsonOnly, express.json({ limit: '2500kb', strict: true }));
   app.use('/api', jsonOnly, express.json({ limit: config.bodyLimitBytes, strict: true }));
 
   const authDeps = {

@@ -31,6 +31,11 @@ import { SedBreakGlassService } from './services/sed/sed-break-glass.service.ts'
 
 import { TapeInventoryService } from './services/tape/tape-inventory.service.ts';
 import { TapeMountService } from './services/tape/tape-mount.service.ts';
+import { TapePoolsService } from './services/tape/tape-pools.service.ts';
+import { TapeEnrollmentService } from './services/tape/tape-enrollment.service.ts';
+import { tapeEnrollmentJob } from './services/tape/tape-enrollment.job.ts';
+import { TapeKeyDeliveryService } from './services/tape/tape-key-delivery.service.ts';
+import { TapeLifecycleService } from './services/tape/tape-lifecycle.service.ts';
 import type { TapeFleetPort } from './services/tape/tape-port.ts';
 
 export interface Services {
@@ -54,7 +59,16 @@ export interface Services {
         breakGlass: SedBreakGlassService;
       }
     | undefined;
-  tape: { inventory: TapeInventoryService; mounts: TapeMountService } | undefined;
+  tape:
+    | {
+        inventory: TapeInventoryService;
+        mounts: TapeMountService;
+        pools: TapePoolsService;
+        enrollment: TapeEnrollmentService;
+        delivery: TapeKeyDeliveryService;
+        lifecycle: TapeLifecycleService;
+      }
+    | undefined;
 }
 
 export type ServicesHsm = KeyHsm & SealHsm & Pick<HsmDriver, 'getStatus'>;
@@ -154,7 +168,17 @@ export function buildServices(opts: BuildServicesOptions): Services {
   let tape: Services['tape'];
   if (opts.tape) {
     const inventory = new TapeInventoryService({ port: opts.tape, events, clock, logger });
-    tape = { inventory, mounts: new TapeMountService({ store, inventory, audit }) };
+    const mounts = new TapeMountService({ store, inventory, audit });
+    const pools = new TapePoolsService({ store, domains, inventory, audit, clock, ids });
+    jobs.register(tapeEnrollmentJob({ store, secrets, audit, clock }));
+    tape = {
+      inventory,
+      mounts,
+      pools,
+      enrollment: new TapeEnrollmentService({ store, jobs, audit, inventory, pools }),
+      delivery: new TapeKeyDeliveryService({ store, inventory, mounts, secrets, audit, clock }),
+      lifecycle: new TapeLifecycleService({ store, secrets, audit, clock }),
+    };
   }
   return {
     tape,

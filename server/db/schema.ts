@@ -74,6 +74,10 @@ export interface DatabaseSchema {
   approvals: ApprovalsTable;
   audit_seals: AuditSealsTable;
   sed_drives: SedDrivesTable;
+  tape_libraries: TapeLibrariesTable;
+  tape_pools: TapePoolsTable;
+  tape_keys: TapeKeysTable;
+  tape_cartridges: TapeCartridgesTable;
 }
 
 export interface JobsTable {
@@ -184,5 +188,54 @@ export interface SedDrivesTable {
   last_error: string | null;
   last_seen_at: string | null;
   created_at: string;
+  updated_at: string;
+}
+
+export interface TapeLibrariesTable {
+  serial: string;
+  name: string;
+  key_domain_id: string;
+  vendor: string;
+  product: string;
+  auto_enroll_imports: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TapePoolsTable {
+  id: string;
+  library_serial: string;
+  name: string;
+  volser_from: string;
+  volser_to: string;
+  media_id: string | null;
+  key_policy: string;
+  key_period_days: number | null;
+  current_key_ref: string | null;
+  current_key_until: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TapeKeysTable {
+  key_ref: string;
+  secret_id: string;
+  library_serial: string;
+  pool_id: string | null;
+  barcode: string | null;
+  created_at: string;
+}
+
+export interface TapeCartridgesTable {
+  barcode: string;
+  library_serial: string;
+  pool_id: string;
+  state: string;
+  key_ref: string;
+  enrolled_at: string;
+  last_mounted_at: string | null;
+  last_verified_at: string | null;
+  verify_result: string | null;
   updated_at: string;
 }

@@ -14,6 +14,7 @@ import { KyselyAuditSealRepository } from './repositories/audit-seals.repository
 import { KyselyKeyDomainRepository } from './repositories/key-domains.repository.ts';
 import { KyselyManagedSecretRepository } from './repositories/managed-secrets.repository.ts';
 import { KyselySedDriveRepository } from './repositories/sed-drives.repository.ts';
+import { KyselyTapeRepository } from './repositories/tape.repository.ts';
 import { KyselySessionRepository } from './repositories/sessions.repository.ts';
 import { KyselyUserRepository } from './repositories/users.repository.ts';
 import type { DatabaseSchema } from './schema.ts';
@@ -41,6 +42,7 @@ function repositories(db: Kysely<DatabaseSchema>, dialect: Dialect, inTransactio
     approvals: new KyselyApprovalRepository(db),
     auditSeals: new KyselyAuditSealRepository(db),
     sedDrives: new KyselySedDriveRepository(db),
+    tape: new KyselyTapeRepository(db),
   };
 }
 

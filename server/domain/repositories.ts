@@ -1,3 +1,4 @@
+import type { TapeRepository } from './tape-repositories.ts';
 import type { Role } from '../../shared/schemas/auth.ts';
 import type {
   ApprovalRepository,
@@ -120,6 +121,7 @@ export interface Repositories {
   approvals: ApprovalRepository;
   auditSeals: AuditSealRepository;
   sedDrives: SedDriveRepository;
+  tape: TapeRepository;
 }
 
 /** Repositories inside a transaction, plus a hook for work that must wait for the commit. */

@@ -40,6 +40,19 @@ import {
   TapeLibrarySchema,
   UnmountRequestSchema,
 } from '../schemas/tape.ts';
+import {
+  CartridgeListQuerySchema,
+  CartridgeMountRequestSchema,
+  CartridgeMountResultSchema,
+  CartridgePageSchema,
+  CartridgeSchema,
+  CreatePoolRequestSchema,
+  EnrollmentPreviewSchema,
+  EnrollmentRequestSchema,
+  LibrarySettingsSchema,
+  PoolListQuerySchema,
+  TapePoolSchema,
+} from '../schemas/cartridges.ts';
 
 /** One REST call: method, path (Express syntax), and the runtime schemas of its parts. */
 export interface RouteSpec {
@@ -215,6 +228,53 @@ export const API = {
     path: '/api/tape/libraries/:serial/unmount',
     body: UnmountRequestSchema,
     response: MoveResultSchema,
+  },
+  'tape.pools': {
+    method: 'GET',
+    path: '/api/tape/pools',
+    query: PoolListQuerySchema,
+    response: z.object({ pools: z.array(TapePoolSchema) }),
+  },
+  'tape.createPool': {
+    method: 'POST',
+    path: '/api/tape/libraries/:serial/pools',
+    body: CreatePoolRequestSchema,
+    response: TapePoolSchema,
+  },
+  'tape.librarySettings': {
+    method: 'PATCH',
+    path: '/api/tape/libraries/:serial/settings',
+    body: LibrarySettingsSchema,
+    response: LibrarySettingsSchema,
+  },
+  'tape.cartridges': {
+    method: 'GET',
+    path: '/api/tape/cartridges',
+    query: CartridgeListQuerySchema,
+    response: CartridgePageSchema,
+  },
+  'tape.cartridge': { method: 'GET', path: '/api/tape/cartridges/:barcode', response: CartridgeSchema },
+  'tape.enroll': {
+    method: 'POST',
+    path: '/api/tape/enrollments',
+    body: EnrollmentRequestSchema,
+    response: z.object({ preview: EnrollmentPreviewSchema, job: JobSchema.nullable() }),
+  },
+  'tape.cartridgeMount': {
+    method: 'POST',
+    path: '/api/tape/cartridges/:barcode/mount',
+    body: CartridgeMountRequestSchema,
+    response: CartridgeMountResultSchema,
+  },
+  'tape.cartridgeScratch': {
+    method: 'POST',
+    path: '/api/tape/cartridges/:barcode/scratch',
+    response: z.object({ state: z.string() }),
+  },
+  'tape.cartridgeRetire': {
+    method: 'POST',
+    path: '/api/tape/cartridges/:barcode/retire',
+    response: z.object({ state: z.string() }),
   },
   'jobs.list': {
     method: 'GET',

@@ -6,6 +6,7 @@ import { keysMigration } from './0003-keys.ts';
 import { sedDrivesMigration } from './0004-sed-drives.ts';
 import { approvalConsumedMigration } from './0005-approval-consumed.ts';
 import { auditTargetIndexMigration } from './0006-audit-target-index.ts';
+import { tapeCartridgesMigration } from './0007-tape-cartridges.ts';
 
 /**
  * Migrations are TypeScript objects listed here in order, not files found at run time, so
@@ -19,6 +20,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0004-sed-drives': sedDrivesMigration(),
     '0005-approval-consumed': approvalConsumedMigration(),
     '0006-audit-target-index': auditTargetIndexMigration(),
+    '0007-tape-cartridges': tapeCartridgesMigration(),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

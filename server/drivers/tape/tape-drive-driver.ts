@@ -136,6 +136,12 @@ export interface SetTapeKeyRequest {
   lock?: boolean;
   /** CKOD: clear the key at unload. Default true (a key must not carry over to the next cartridge). */
   clearOnDemount?: boolean;
+  /**
+   * False: decrypt only (ENCRYPTION MODE = DISABLE, DECRYPTION MODE as below), to read a
+   * cartridge with a key that must not protect new data (a deactivated key). No KAD is sent
+   * then (vendors disagree on KADs with encryption off; reference §3.3). Default true.
+   */
+  encrypt?: boolean;
   /** 'decrypt' refuses plain blocks on read (74/02); 'mixed' returns them. Default 'decrypt'. */
   decryptMode?: 'decrypt' | 'mixed';
   /** Refuse (SCSI_IDENTITY_MISMATCH) unless VPD 0x80 reads this serial right before. */

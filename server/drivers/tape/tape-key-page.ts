@@ -49,8 +49,9 @@ export function keyPage(caps: TapeDriveCapabilities, req: SetTapeKeyRequest): Ui
   if (req.keyId.length > caps.maxUkadLength)
     throw invalid(`keyId is longer than the drive's ${caps.maxUkadLength}-byte U-KAD`);
   const ukad = Buffer.from(caps.ukadFixed ? req.keyId.padEnd(caps.maxUkadLength, ' ') : req.keyId, 'ascii');
-  const kads: KadDescriptor[] = [{ type: KAD_TYPE.U_KAD, authenticated: 0, data: ukad }];
-  if (req.authenticatedKeyId) {
+  const encrypt = req.encrypt ?? true;
+  const kads: KadDescriptor[] = encrypt ? [{ type: KAD_TYPE.U_KAD, authenticated: 0, data: ukad }] : [];
+  if (req.authenticatedKeyId && encrypt) {
     if (req.authenticatedKeyId.length > caps.maxAkadLength)
       throw invalid(`the A-KAD is longer than ${caps.maxAkadLength} bytes`);
     kads.push({ type: KAD_TYPE.A_KAD, authenticated: 0, data: req.authenticatedKeyId });
@@ -66,7 +67,7 @@ export function keyPage(caps: TapeDriveCapabilities, req: SetTapeKeyRequest): Ui
     ckod: req.clearOnDemount ?? true,
     ckorp: false,
     ckorl: false,
-    encryptionMode: ENCRYPTION_MODE.ENCRYPT,
+    encryptionMode: encrypt ? ENCRYPTION_MODE.ENCRYPT : ENCRYPTION_MODE.DISABLE,
     decryptionMode: req.decryptMode === 'mixed' ? DECRYPTION_MODE.MIXED : DECRYPTION_MODE.DECRYPT,
     algorithmIndex,
     keyFormat: KEY_FORMAT_PLAINTEXT,
@@ -105,10 +106,11 @@ export function verifyKeySet(
   after: TapeEncryptionStatus,
 ): void {
   const problems: string[] = [];
-  if (!after.encrypting) problems.push('encryption is not on');
+  const encrypt = req.encrypt ?? true;
+  if (after.encrypting !== encrypt) problems.push(encrypt ? 'encryption is not on' : 'encryption is on');
   if (after.decryptionMode !== (req.decryptMode ?? 'decrypt'))
     problems.push(`decryption mode is ${after.decryptionMode}`);
-  if (after.keyId !== undefined && after.keyId !== req.keyId)
+  if (encrypt && after.keyId !== undefined && after.keyId !== req.keyId)
     problems.push('the U-KAD differs from the key id sent');
   if (after.keyInstanceCounter === before.keyInstanceCounter)
     problems.push('the key instance counter did not change');

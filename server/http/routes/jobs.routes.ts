@@ -15,7 +15,7 @@ export function toJobDto(j: JobRecord): Job {
     id: j.id,
     kind: j.kind,
     state: j.state,
-    params: j.params,
+    params: summariseParams(j.params),
     done: j.done,
     total: j.total,
     failedItems: j.failedItems,
@@ -29,6 +29,17 @@ export function toJobDto(j: JobRecord): Job {
     updatedAt: j.updatedAt,
     cursor: j.cursor,
   };
+}
+
+/** Long lists in params (an enrollment's barcodes) are summarised: job lists stay small. */
+function summariseParams(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) =>
+      Array.isArray(v) && v.length > 10
+        ? [k, { count: v.length, first: v[0] as unknown, last: v.at(-1) as unknown }]
+        : [k, v],
+    ),
+  );
 }
 
 export function jobsRoutes(d: { store: Store; runner: JobRunner }): Router {

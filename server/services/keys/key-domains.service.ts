@@ -41,6 +41,27 @@ export class KeyDomainsService {
     }
   }
 
+  /**
+   * The domain with this id, created by the system (KEK in the HSM, audited) when it does not
+   * exist yet: a newly discovered tape library gets its own key domain this way.
+   */
+  async ensure(req: {
+    id: string;
+    description: string;
+    purpose: KeyPurpose;
+    rotationPeriodDays: number | null;
+  }) {
+    if (!(await this.d.store.keyDomains.find(req.id))) {
+      try {
+        await this.createInternal('system', null, req);
+      } catch (err) {
+        // Another instance created it in the meantime: that is the outcome we wanted.
+        if (!(err instanceof AppError && err.code === 'KEY_DOMAIN_EXISTS')) throw err;
+      }
+    }
+    return this.get(req.id);
+  }
+
   async create(
     actor: Principal,
     req: z.infer<typeof CreateKeyDomainRequestSchema>,

@@ -2,7 +2,7 @@ import type { Secret } from '../../drivers/core/secret.ts';
 import type { ManagedSecret } from '../../../shared/schemas/keys.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { ManagedSecretRecord, SecretKind } from '../../domain/key-repositories.ts';
-import type { Store } from '../../domain/repositories.ts';
+import type { Store, TxContext } from '../../domain/repositories.ts';
 import type { DomainEvents } from '../../domain/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { IdGen } from '../../platform/ids.ts';
@@ -33,6 +33,23 @@ export interface GenerateRequest {
   activate: boolean;
   actor: string;
   requestId: string | null;
+  /**
+   * Work to commit in the same transaction as each batch of secrets (e.g. the cartridge rows
+   * that name them), so a secret and what it protects exist together or not at all.
+   */
+  commitWith?: (tx: TxContext, records: ManagedSecretRecord[]) => Promise<void>;
+  /** Runs after each batch commits (job progress); throwing stops the rest (cancellation). */
+  afterBatch?: (records: ManagedSecretRecord[]) => Promise<void>;
+  /**
+   * The audit record for each secret, when the caller's action says more than
+   * `secret.create` (e.g. `tape.enroll` naming the cartridge and the key). One record per
+   * secret either way; the secret's id, KEK version and check value are always included.
+   */
+  auditAs?: (record: ManagedSecretRecord) => {
+    action: string;
+    target: string;
+    details: Record<string, unknown>;
+  };
 }
 
 const STATE_TIMESTAMP: Partial<Record<string, keyof ManagedSecretRecord>> = {
@@ -129,26 +146,33 @@ export class ManagedSecretsService {
       await this.d.store.transaction(async (tx) => {
         tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId: domain.id }));
         await tx.secrets.insertMany(records);
+        await req.commitWith?.(tx, records);
         await this.d.audit.recordMany(
           tx,
-          records.map((r) => ({
-            actor: req.actor,
-            action: 'secret.create',
-            target: `secret:${r.id}`,
-            outcome: 'success' as const,
-            requestId: req.requestId,
-            details: {
-              domain: r.domainId,
-              kind: r.kind,
-              kekVersion: r.kekVersion,
-              kcv: r.kcv,
-              state: r.state,
-              ownerRef: r.ownerRef,
-            },
-          })),
+          records.map((r) => {
+            const custom = req.auditAs?.(r);
+            return {
+              actor: req.actor,
+              action: custom?.action ?? 'secret.create',
+              target: custom?.target ?? `secret:${r.id}`,
+              outcome: 'success' as const,
+              requestId: req.requestId,
+              details: {
+                ...custom?.details,
+                secret: r.id,
+                domain: r.domainId,
+                kind: r.kind,
+                kekVersion: r.kekVersion,
+                kcv: r.kcv,
+                state: r.state,
+                ownerRef: r.ownerRef,
+              },
+            };
+          }),
         );
       });
       out.push(...records);
+      await req.afterBatch?.(records);
     }
     return out;
   }
