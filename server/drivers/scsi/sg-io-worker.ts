@@ -5,7 +5,6 @@ import type { SgIoExec, SgIoReply, SgIoWorkerInit } from './sg-io-protocol.ts';
 /**
  * The only thread that calls ioctl(SG_IO): it blocks for as long as the device takes (a tape
  * REWIND takes minutes), so the console's event loop does not. One command at a time.
- * libc is loaded through koffi by name, so an LD_PRELOAD shim in front of it is honoured.
  */
 const port = parentPort!;
 const init = workerData as SgIoWorkerInit;
@@ -25,7 +24,11 @@ let fd = -1;
 
 async function load(): Promise<Libc> {
   const koffi = (await import('koffi')).default;
-  const lib = koffi.load('libc.so.6');
+  // The global namespace (dlsym(RTLD_DEFAULT, …)), not koffi.load('libc.so.6'): a handle of
+  // libc's own resolves its symbols inside libc and skips an LD_PRELOAD interposer such as
+  // hardware-sims/sgshim (reference §7.5-7.6). Without a preload, open/ioctl/close still come
+  // from libc, so a real device sees exactly the same calls.
+  const lib = koffi.load(null);
   return {
     open: lib.func('int open(const char *path, int flags)') as Libc['open'],
     ioctl: lib.func('int ioctl(int fd, unsigned long req, void *arg)') as Libc['ioctl'],
