@@ -16,6 +16,7 @@ describe('roleCan', () => {
     ['audit.read', ['admin', 'security-officer', 'auditor']],
     ['sed.operate', ['admin', 'security-officer', 'operator']],
     ['sed.rotate', ['admin', 'security-officer']],
+    ['tape.operate', ['admin', 'security-officer', 'operator']],
   ])('%s: %j', (permission, allowed) => {
     expect(ROLES.filter((role) => roleCan(role, permission))).toEqual(
       ROLES.filter((role) => allowed.includes(role)),

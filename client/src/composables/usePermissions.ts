@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'sed.operate': ['admin', 'security-officer', 'operator'],
   /** Rotate a drive's credentials. */
   'sed.rotate': ['admin', 'security-officer'],
+  /** Re-read the tape estate, mount and unmount cartridges. */
+  'tape.operate': ['admin', 'security-officer', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -37,6 +37,18 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Drive', nav: 'drives' },
   },
   {
+    path: '/libraries',
+    name: 'libraries',
+    component: () => import('../views/LibrariesView.vue'),
+    meta: { title: 'Libraries' },
+  },
+  {
+    path: '/libraries/:serial',
+    name: 'library',
+    component: () => import('../views/LibrariesView.vue'),
+    meta: { title: 'Libraries', nav: 'libraries' },
+  },
+  {
     path: '/tapes',
     name: 'tapes',
     component: () => import('../views/TapesView.vue'),
@@ -74,6 +86,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'fleet', label: 'Fleet' },
   { name: 'drives', label: 'Drives' },
+  { name: 'libraries', label: 'Libraries' },
   { name: 'tapes', label: 'Tapes' },
   { name: 'keys', label: 'Keys' },
   { name: 'jobs', label: 'Jobs' },

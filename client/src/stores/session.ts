@@ -10,6 +10,7 @@ import { useConnectionStore } from './connection.ts';
 import { useHsmStore } from './hsm.ts';
 import { useJobsStore } from './jobs.ts';
 import { useKeysStore } from './keys.ts';
+import { useLibrariesStore } from './libraries.ts';
 import { useTokensStore } from './tokens.ts';
 import { useUsersStore } from './users.ts';
 
@@ -55,6 +56,7 @@ export const useSessionStore = defineStore('session', () => {
     useHsmStore().dehydrate();
     useJobsStore().dehydrate();
     useKeysStore().dehydrate();
+    useLibrariesStore().dehydrate();
     useTokensStore().dehydrate();
     useUsersStore().dehydrate();
   }

@@ -4,6 +4,8 @@ import type { Job } from '../../../shared/schemas/jobs.ts';
 import type { AuditEvent } from '../../../shared/schemas/audit.ts';
 import type { KeyDomain } from '../../../shared/schemas/keys.ts';
 import type { SedDrive } from '../../../shared/schemas/sed.ts';
+import type { LibraryElement, TapeDrive, TapeLibrary } from '../../../shared/schemas/tape.ts';
+import { cartridgeOfBarcode } from '../components/libraries/media.ts';
 
 export function domain(id: string, patch: Partial<KeyDomain> = {}): KeyDomain {
   return {
@@ -123,4 +125,91 @@ export function auditEvent(seq: number, patch: Partial<AuditEvent> = {}): AuditE
     hash: `h${seq}`,
     ...patch,
   };
+}
+
+export function tapeLibrary(serial: string, patch: Partial<TapeLibrary> = {}): TapeLibrary {
+  return {
+    serial,
+    ref: `sim:${serial}`,
+    vendor: 'IBM',
+    product: '3573-TL',
+    revision: 'F.11',
+    reachable: true,
+    doorOpen: false,
+    error: null,
+    counts: {
+      slots: 2,
+      fullSlots: 1,
+      drives: 2,
+      loadedDrives: 0,
+      importExport: 1,
+      fullImportExport: 0,
+      cleaning: 0,
+    },
+    inventoryVersion: 1,
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...patch,
+  };
+}
+
+export function tapeDrive(serial: string, patch: Partial<TapeDrive> = {}): TapeDrive {
+  return {
+    serial,
+    ref: `sim:${serial}`,
+    vendor: 'IBM',
+    product: 'ULT3580-HH9',
+    revision: 'Q3A0',
+    reachable: true,
+    error: null,
+    library: null,
+    encryption: { supported: true, hostControlled: true, algorithmIndex: 1, maxKeyIdLength: 32 },
+    medium: { loaded: false, ready: false, condition: 'no-medium', writeProtected: null, barcode: null },
+    status: {
+      encrypting: false,
+      decryptionMode: 'disabled',
+      scope: 'public',
+      keyInstanceCounter: 0,
+      parametersControl: 'host',
+      keyId: null,
+    },
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...patch,
+  };
+}
+
+export function libraryElement(
+  kind: LibraryElement['kind'],
+  address: number,
+  patch: Partial<LibraryElement> = {},
+): LibraryElement {
+  return {
+    kind,
+    address,
+    full: false,
+    barcode: null,
+    mediaId: null,
+    cartridgeKind: null,
+    generation: null,
+    mediumType: 'unspecified',
+    sourceAddress: null,
+    accessible: true,
+    exception: null,
+    driveSerial: null,
+    ...patch,
+  };
+}
+
+/** A full element holding `barcode` (kind and generation read from the label, as the server does). */
+export function cartridgeIn(
+  kind: LibraryElement['kind'],
+  address: number,
+  barcode: string,
+  patch: Partial<LibraryElement> = {},
+): LibraryElement {
+  const c = cartridgeOfBarcode(barcode);
+  return libraryElement(kind, address, {
+    full: true,
+    ...c,
+    ...patch,
+  });
 }
