@@ -170,14 +170,14 @@ export function buildServices(opts: BuildServicesOptions): Services {
     const inventory = new TapeInventoryService({ port: opts.tape, events, clock, logger });
     const mounts = new TapeMountService({ store, inventory, audit });
     const pools = new TapePoolsService({ store, domains, inventory, audit, clock, ids });
-    jobs.register(tapeEnrollmentJob({ store, secrets, audit, clock }));
+    jobs.register(tapeEnrollmentJob({ store, secrets, audit, clock, events }));
     tape = {
       inventory,
       mounts,
       pools,
       enrollment: new TapeEnrollmentService({ store, jobs, audit, inventory, pools }),
-      delivery: new TapeKeyDeliveryService({ store, inventory, mounts, secrets, audit, clock }),
-      lifecycle: new TapeLifecycleService({ store, secrets, audit, clock }),
+      delivery: new TapeKeyDeliveryService({ store, inventory, mounts, secrets, audit, clock, events }),
+      lifecycle: new TapeLifecycleService({ store, secrets, audit, clock, events }),
     };
   }
   return {

@@ -15,6 +15,8 @@ export interface DomainEventMap {
   /** Something in a key domain changed (KEKs, secret counts, settings). */
   'keys:changed': [info: { domainId: string }];
   'approval:changed': [info: { id: string; state: string; action: string }];
+  /** Cartridges of a library were enrolled or changed state (ids only; refetch the page shown). */
+  'cartridges:changed': [info: { librarySerial: string; barcodes: string[] }];
 }
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {}

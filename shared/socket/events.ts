@@ -9,6 +9,7 @@ export const RoomSchema = z.union([
   z.literal('keys'),
   z.literal('approvals'),
   z.literal('jobs'),
+  z.literal('tape'),
   z.string().regex(/^device:[A-Za-z0-9._:-]{1,100}$/),
   z.string().regex(/^job:[A-Za-z0-9-]{1,64}$/),
 ]);
@@ -43,6 +44,8 @@ export interface ServerToClientEvents {
   /** A key domain changed; refetch it (payloads carry ids, never key material). */
   'domain:updated': (info: { id: string }) => void;
   'approval:updated': (info: { id: string; state: string; action: string }) => void;
+  /** Cartridges changed (enrolled, mounted with a key, scratched, retired): at most 100 barcodes listed. */
+  'cartridges:updated': (info: { librarySerial: string; barcodes: string[] }) => void;
   /** The session ended (logout, expiry, revocation); the client should return to login. */
   'session:ended': (info: { reason: SessionEndReason }) => void;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Store, TxContext } from '../../domain/repositories.ts';
 import type { TapeCartridgeRecord, TapeKeyRecord, TapePoolRecord } from '../../domain/tape-repositories.ts';
+import type { DomainEvents } from '../../domain/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { AuditService } from '../audit.service.ts';
 import type { JobHandler } from '../jobs/job-runner.ts';
@@ -26,6 +27,7 @@ export function newKeyRef(): string {
 }
 
 interface Deps {
+  events: DomainEvents;
   store: Store;
   secrets: ManagedSecretsService;
   audit: AuditService;
@@ -120,6 +122,7 @@ export function tapeEnrollmentJob(d: Deps): JobHandler<TapeEnrollParams> {
           );
         });
         done += batch.length;
+        d.events.emit('cartridges:changed', { librarySerial, barcodes: batch.map(([b]) => b) });
         await ctx.progress({ done, total, failedItems: failed });
       }
 
@@ -134,7 +137,7 @@ export function tapeEnrollmentJob(d: Deps): JobHandler<TapeEnrollParams> {
         kind: 'tape-data-key',
         count: perCartridge.length,
         ownerRefs: perCartridge.map(([b]) => b),
-        activate: false,
+        activate: true,
         actor,
         requestId: null,
         commitWith: (tx, records) => {
@@ -156,6 +159,10 @@ export function tapeEnrollmentJob(d: Deps): JobHandler<TapeEnrollParams> {
         }),
         afterBatch: async (records) => {
           done += records.length;
+          d.events.emit('cartridges:changed', {
+            librarySerial,
+            barcodes: records.map((r) => r.ownerRef ?? ''),
+          });
           await ctx.progress({ done, total, failedItems: failed });
           ctx.signal.throwIfAborted();
         },
@@ -227,7 +234,7 @@ export async function ensurePoolKey(
     kind: 'tape-data-key',
     count: 1,
     ownerRefs: [`pool:${pool.id}`],
-    activate: false,
+    activate: true,
     actor,
     requestId: null,
     commitWith: async (tx, [record]) => {

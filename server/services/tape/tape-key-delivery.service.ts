@@ -2,6 +2,7 @@ import type { TapeDriveDriver, TapeEncryptionStatus } from '../../drivers/tape/t
 import { AppError } from '../../domain/errors.ts';
 import type { Store } from '../../domain/repositories.ts';
 import type { TapeCartridgeRecord } from '../../domain/tape-repositories.ts';
+import type { DomainEvents } from '../../domain/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { AuditService } from '../audit.service.ts';
 import type { ManagedSecretsService } from '../keys/managed-secrets.service.ts';
@@ -31,7 +32,7 @@ export interface DeliveryResult {
  * reference in the U-KAD. A key is only ever handed to a drive from a committed record.
  *
  * - write: the cartridge's current key, encrypt + decrypt. A scratched cartridge gets a fresh
- *   key first (per-cartridge policy); the first write activates a pre-active key (NIST).
+ *   key first (per-cartridge policy); a key still pre-active is activated at its first write.
  * - read: the key the data at the current position needs, named by the block's KAD
  *   (next-block status), set for decryption only when it may no longer protect new data.
  */
@@ -44,6 +45,7 @@ export class TapeKeyDeliveryService {
       secrets: ManagedSecretsService;
       audit: AuditService;
       clock: Clock;
+      events: DomainEvents;
     },
   ) {}
 
@@ -83,6 +85,9 @@ export class TapeKeyDeliveryService {
     const status = await this.setKey(barcode, driveSerial, drive, keyRef, purpose, ctx);
     const now = this.d.clock.now().toISOString();
     await this.d.store.transaction(async (tx) => {
+      tx.afterCommit(() =>
+        this.d.events.emit('cartridges:changed', { librarySerial: cart.librarySerial, barcodes: [barcode] }),
+      );
       await tx.tape.updateCartridge(barcode, {
         lastMountedAt: now,
         updatedAt: now,
@@ -200,7 +205,7 @@ export class TapeKeyDeliveryService {
       kind: 'tape-data-key',
       count: 1,
       ownerRefs: [cart.barcode],
-      activate: false,
+      activate: true,
       actor: ctx.actor,
       requestId: ctx.requestId,
       commitWith: async (tx, [record]) => {

@@ -2,6 +2,7 @@ import type { Cartridge } from '../../../shared/schemas/cartridges.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { Store } from '../../domain/repositories.ts';
 import type { CartridgeState } from '../../domain/tape-repositories.ts';
+import type { DomainEvents } from '../../domain/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { AuditService } from '../audit.service.ts';
 import type { ManagedSecretsService } from '../keys/managed-secrets.service.ts';
@@ -20,7 +21,13 @@ const NEXT: Record<'scratch' | 'retire', CartridgeState[]> = {
  */
 export class TapeLifecycleService {
   constructor(
-    private readonly d: { store: Store; secrets: ManagedSecretsService; audit: AuditService; clock: Clock },
+    private readonly d: {
+      store: Store;
+      secrets: ManagedSecretsService;
+      audit: AuditService;
+      clock: Clock;
+      events: DomainEvents;
+    },
   ) {}
 
   async apply(
@@ -35,6 +42,9 @@ export class TapeLifecycleService {
     const next: CartridgeState = action === 'scratch' ? 'scratched' : 'retired';
     const now = this.d.clock.now().toISOString();
     await this.d.store.transaction(async (tx) => {
+      tx.afterCommit(() =>
+        this.d.events.emit('cartridges:changed', { librarySerial: cart.librarySerial, barcodes: [barcode] }),
+      );
       await tx.tape.updateCartridge(barcode, { state: next, updatedAt: now });
       await this.d.audit.record(tx, {
         actor: ctx.actor,
