@@ -36,6 +36,8 @@ import { TapeEnrollmentService } from './services/tape/tape-enrollment.service.t
 import { tapeEnrollmentJob } from './services/tape/tape-enrollment.job.ts';
 import { TapeKeyDeliveryService } from './services/tape/tape-key-delivery.service.ts';
 import { TapeLifecycleService } from './services/tape/tape-lifecycle.service.ts';
+import { TapeVerificationService } from './services/tape/tape-verification.service.ts';
+import { tapeVerifyJob } from './services/tape/tape-verify.job.ts';
 import type { TapeFleetPort } from './services/tape/tape-port.ts';
 
 export interface Services {
@@ -67,6 +69,7 @@ export interface Services {
         enrollment: TapeEnrollmentService;
         delivery: TapeKeyDeliveryService;
         lifecycle: TapeLifecycleService;
+        verification: TapeVerificationService;
       }
     | undefined;
 }
@@ -171,6 +174,7 @@ export function buildServices(opts: BuildServicesOptions): Services {
     const mounts = new TapeMountService({ store, inventory, audit });
     const pools = new TapePoolsService({ store, domains, inventory, audit, clock, ids });
     jobs.register(tapeEnrollmentJob({ store, secrets, audit, clock, events }));
+    jobs.register(tapeVerifyJob({ store, inventory, mounts, audit, clock, events }));
     tape = {
       inventory,
       mounts,
@@ -178,6 +182,7 @@ export function buildServices(opts: BuildServicesOptions): Services {
       enrollment: new TapeEnrollmentService({ store, jobs, audit, inventory, pools }),
       delivery: new TapeKeyDeliveryService({ store, inventory, mounts, secrets, audit, clock, events }),
       lifecycle: new TapeLifecycleService({ store, secrets, audit, clock, events }),
+      verification: new TapeVerificationService({ store, jobs, audit, inventory }),
     };
   }
   return {

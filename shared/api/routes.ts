@@ -52,6 +52,7 @@ import {
   LibrarySettingsSchema,
   PoolListQuerySchema,
   TapePoolSchema,
+  VerificationRequestSchema,
 } from '../schemas/cartridges.ts';
 
 /** One REST call: method, path (Express syntax), and the runtime schemas of its parts. */
@@ -275,6 +276,12 @@ export const API = {
     method: 'POST',
     path: '/api/tape/cartridges/:barcode/retire',
     response: z.object({ state: z.string() }),
+  },
+  'tape.verify': {
+    method: 'POST',
+    path: '/api/tape/verifications',
+    body: VerificationRequestSchema,
+    response: JobSchema,
   },
   'jobs.list': {
     method: 'GET',

@@ -136,3 +136,9 @@ export const CartridgeMountResultSchema = z.object({
 export const BarcodeParamSchema = z.strictObject({ barcode: BarcodeSchema });
 
 export const PoolListQuerySchema = z.strictObject({ library: TapeSerialParamSchema.shape.serial.optional() });
+
+export const VerificationRequestSchema = z.strictObject({
+  librarySerial: TapeSerialParamSchema.shape.serial,
+  /** Default: every enrolled cartridge in the library now. */
+  barcodes: z.array(BarcodeSchema).min(1).max(5000).optional(),
+});

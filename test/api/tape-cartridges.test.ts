@@ -4,7 +4,9 @@ import { TapeFleet } from '../../hardware-sims/tape/fleet.ts';
 import type { LtoDriveEmulator } from '../../hardware-sims/tape/lto-drive-emulator.ts';
 import { ScsiTapeLibrary } from '../../server/drivers/library/scsi-tape-library.ts';
 import { ScsiTapeDrive } from '../../server/drivers/tape/scsi-tape-drive.ts';
+import { randomBytes } from 'node:crypto';
 import { isDriverError } from '../../server/drivers/core/driver-error.ts';
+import { Secret } from '../../server/drivers/core/secret.ts';
 import type { TapeFleetPort } from '../../server/services/tape/tape-port.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { waitFor } from '../helpers/key-services.ts';
@@ -127,7 +129,7 @@ describe('pools', () => {
 });
 
 describe('bulk enrollment', () => {
-  it('previews, enrolls a range with one pre-active key per cartridge, and is idempotent', async () => {
+  it('previews, enrolls a range with one active key per cartridge, and is idempotent', async () => {
     const preview = await enroll({ kind: 'range', from: 'A00001L9', to: 'A00030L9' }, true);
     expect(preview.status).toBe(200);
     expect(preview.body).toMatchObject({
@@ -143,7 +145,7 @@ describe('bulk enrollment', () => {
     const page = (await op.agent.get('/api/tape/cartridges?limit=100').expect(200)).body;
     expect(page.total).toBe(30);
     expect(new Set(page.cartridges.map((c: { keyRef: string }) => c.keyRef)).size).toBe(30);
-    expect(page.cartridges[0]).toMatchObject({ state: 'enrolled', keyState: 'pre-active' });
+    expect(page.cartridges[0]).toMatchObject({ state: 'enrolled', keyState: 'active' });
     expect(page.cartridges[0].keyRef).toMatch(/^LW-[0-9A-F]{16}$/);
 
     const again = await enroll({ kind: 'range', from: 'A00001L9', to: 'A00030L9' });
@@ -326,5 +328,60 @@ describe('key delivery', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('TAPE_NOT_ENROLLED');
     expect(lto9().cartridge).toBeNull();
+  });
+});
+
+describe('verification and foreign keys', () => {
+  it('finds each cartridge encrypted under the expected key, blank, or under a key Lockwarden never gave', async () => {
+    // A00006L9 written through Lockwarden; A00005L9 written by someone who set their own key.
+    await post(op, '/api/tape/cartridges/A00006L9/mount', { driveSerial: lto9().serial }).expect(200);
+    let backup = await app(lto9());
+    await backup.rewind();
+    await backup.writeBlock(Buffer.from('good'));
+    await backup.close();
+    await post(op, `/api/tape/libraries/${libSerial}/unmount`, { driveSerial: lto9().serial }).expect(200);
+    await post(op, `/api/tape/libraries/${libSerial}/mount`, {
+      barcode: 'A00005L9',
+      driveSerial: lto9().serial,
+    }).expect(200);
+    backup = await app(lto9());
+    const foreign = new Secret(randomBytes(32));
+    await backup.setEncryptionKey({ key: foreign, keyId: 'FOREIGN-KEY-1' });
+    foreign.dispose();
+    await backup.rewind();
+    await backup.writeBlock(Buffer.from('rogue'));
+    await backup.close();
+    await post(op, `/api/tape/libraries/${libSerial}/unmount`, { driveSerial: lto9().serial }).expect(200);
+
+    const res = await post(op, '/api/tape/verifications', {
+      librarySerial: libSerial,
+      barcodes: ['A00002L9', 'A00005L9', 'A00006L9'],
+    });
+    expect(res.status).toBe(202);
+    expect(await job(res.body.id)).toMatchObject({ state: 'succeeded', done: 3, failedItems: 1 });
+    expect(await cartridge('A00002L9')).toMatchObject({ verifyResult: 'blank' });
+    expect((await cartridge('A00005L9')).verifyResult).toMatch(/^other-key: encrypted under FOREIGN-KEY-1/);
+    expect(await cartridge('A00006L9')).toMatchObject({ verifyResult: 'ok' });
+    expect(sim.drives.every((d) => d.cartridge === null)).toBe(true);
+  });
+
+  it('reports a tape written under an unknown key clearly', async () => {
+    const res = await post(op, '/api/tape/cartridges/A00005L9/mount', {
+      driveSerial: lto9().serial,
+      purpose: 'read',
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('TAPE_KEY_UNKNOWN');
+    expect(res.body.error.message).toContain('FOREIGN-KEY-1');
+    await post(op, `/api/tape/libraries/${libSerial}/unmount`, { driveSerial: lto9().serial }).expect(200);
+  });
+
+  it('refuses to verify cartridges that are not enrolled', async () => {
+    const res = await post(op, '/api/tape/verifications', {
+      librarySerial: libSerial,
+      barcodes: ['W00001LZ'],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0]).toMatchObject({ path: 'W00001LZ' });
   });
 });

@@ -137,6 +137,17 @@ export function tapeRoutes(services: Pick<Services, 'tape'>): Router {
       res.json(await tape().delivery.mount(barcode, driveSerial, purpose, ctx(req, res)));
     },
   );
+  router.post(
+    API['tape.verify'].path,
+    allow(...OPERATORS),
+    validate({ body: API['tape.verify'].body }),
+    async (req, res) => {
+      const { librarySerial, barcodes } = bodyOf<{ librarySerial: string; barcodes?: string[] }>(res);
+      res
+        .status(202)
+        .json(toJobDto(await tape().verification.request(librarySerial, barcodes, ctx(req, res))));
+    },
+  );
   for (const [name, action] of [
     ['tape.cartridgeScratch', 'scratch'],
     ['tape.cartridgeRetire', 'retire'],
