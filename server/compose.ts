@@ -175,11 +175,13 @@ export function buildServices(opts: BuildServicesOptions): Services {
     const pools = new TapePoolsService({ store, domains, inventory, audit, clock, ids });
     jobs.register(tapeEnrollmentJob({ store, secrets, audit, clock, events }));
     jobs.register(tapeVerifyJob({ store, inventory, mounts, audit, clock, events }));
+    const enrollment = new TapeEnrollmentService({ store, jobs, audit, inventory, pools });
+    inventory.onLibraryRead((serial) => enrollment.autoEnrollImports(serial));
     tape = {
       inventory,
       mounts,
       pools,
-      enrollment: new TapeEnrollmentService({ store, jobs, audit, inventory, pools }),
+      enrollment,
       delivery: new TapeKeyDeliveryService({ store, inventory, mounts, secrets, audit, clock, events }),
       lifecycle: new TapeLifecycleService({ store, secrets, audit, clock, events }),
       verification: new TapeVerificationService({ store, jobs, audit, inventory }),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmulatedScsiTransport } from '../../hardware-sims/scsi/emulated-transport.ts';
+import { createCartridge } from '../../hardware-sims/tape/cartridge.ts';
 import { TapeFleet } from '../../hardware-sims/tape/fleet.ts';
 import type { LtoDriveEmulator } from '../../hardware-sims/tape/lto-drive-emulator.ts';
 import { ScsiTapeLibrary } from '../../server/drivers/library/scsi-tape-library.ts';
@@ -383,5 +384,35 @@ describe('verification and foreign keys', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0]).toMatchObject({ path: 'W00001LZ' });
+  });
+});
+
+describe('auto-enrollment at the I/E port', () => {
+  it('enrolls cartridges an operator imports, when the library has it switched on', async () => {
+    const lib = sim.libraries[0]!;
+    lib.operatorImport(0, createCartridge('A00500L9'));
+    lib.operatorImport(1, createCartridge('Z00001L9'));
+    await post(op, '/api/tape/refresh').expect(200);
+    expect((await op.agent.get('/api/tape/cartridges/A00500L9')).status).toBe(409);
+
+    const denied = await op.agent
+      .patch(`/api/tape/libraries/${libSerial}/settings`)
+      .set('X-CSRF-Token', op.csrf)
+      .send({ autoEnrollImports: true });
+    expect(denied.status).toBe(403);
+    await so.agent
+      .patch(`/api/tape/libraries/${libSerial}/settings`)
+      .set('X-CSRF-Token', so.csrf)
+      .send({ autoEnrollImports: true })
+      .expect(200);
+    await post(op, '/api/tape/refresh').expect(200);
+    const enrolled = await waitFor(async () => {
+      const res = await op.agent.get('/api/tape/cartridges/A00500L9');
+      return res.status === 200 ? res.body : undefined;
+    });
+    expect(enrolled).toMatchObject({ state: 'enrolled', keyState: 'active' });
+    expect((await op.agent.get('/api/tape/cartridges/Z00001L9')).status).toBe(409);
+    lib.operatorRemove(0);
+    lib.operatorRemove(1);
   });
 });

@@ -57,33 +57,84 @@ export class TapeEnrollmentService {
         .map((p) => ({ poolId: p.id, name: p.name, count: byPool.get(p.id) ?? 0 })),
     };
     if (req.preview || todo.length === 0) return { preview, job: null };
+    const job = await this.enqueue(
+      req.librarySerial,
+      library.keyDomainId,
+      todo,
+      req.source.kind,
+      preview,
+      ctx,
+    );
+    return { preview, job };
+  }
+
+  /**
+   * Auto-enrollment: cartridges an operator put into the library's I/E port, when the library
+   * has it switched on, covered by a pool and not enrolled yet. Runs after every inventory
+   * read, so a cartridge missed while another enrollment ran is picked up by the next one.
+   */
+  async autoEnrollImports(librarySerial: string): Promise<JobRecord | null> {
+    const library = await this.d.store.tape.findLibrary(librarySerial);
+    if (!library?.autoEnrollImports) return null;
+    const pools = await this.d.store.tape.listPools(librarySerial);
+    const imported = this.d.inventory
+      .library(librarySerial)
+      .elements.filter((e) => e.kind === 'import-export' && e.full && e.barcode)
+      .map((e) => e.barcode as string)
+      .filter((b) => {
+        const kind = parseBarcode(b).kind;
+        return (kind === 'data' || kind === 'worm') && pools.some((p) => selectorCovers(p, b));
+      });
+    if (imported.length === 0) return null;
+    const existing = await this.d.store.tape.existingBarcodes(imported);
+    const todo = imported.filter((b) => !existing.has(b));
+    if (todo.length === 0 || (await this.runningFor(librarySerial))) return null;
+    const preview = { total: todo.length, alreadyEnrolled: 0, toEnroll: todo.length, skipped: 0, byPool: [] };
+    return this.enqueue(librarySerial, library.keyDomainId, todo, 'import', preview, {
+      actor: 'system',
+      requestId: null,
+    });
+  }
+
+  private async runningFor(librarySerial: string): Promise<boolean> {
     const running = await this.d.store.jobs.list({
       limit: 50,
       kind: TAPE_ENROLL_JOB,
       states: ['queued', 'running'],
     });
-    if (running.some((j) => j.params.librarySerial === req.librarySerial)) {
+    return running.some((j) => j.params.librarySerial === librarySerial);
+  }
+
+  private async enqueue(
+    librarySerial: string,
+    keyDomainId: string,
+    todo: string[],
+    source: string,
+    preview: EnrollmentPreview,
+    ctx: Ctx,
+  ): Promise<JobRecord> {
+    if (await this.runningFor(librarySerial)) {
       throw new AppError(
         'TAPE_ENROLLMENT_RUNNING',
-        `An enrollment for library ${req.librarySerial} is already running`,
+        `An enrollment for library ${librarySerial} is already running`,
       );
     }
-    const job = await this.d.store.transaction(async (tx) => {
+    return this.d.store.transaction(async (tx) => {
       const queued = await this.d.jobs.enqueue(tx, {
         kind: TAPE_ENROLL_JOB,
-        params: { librarySerial: req.librarySerial, keyDomainId: library.keyDomainId, barcodes: todo },
+        params: { librarySerial, keyDomainId, barcodes: todo },
         actor: ctx.actor,
         total: todo.length,
       });
       await this.d.audit.record(tx, {
         actor: ctx.actor,
         action: 'tape.enroll.request',
-        target: `tape-library:${req.librarySerial}`,
+        target: `tape-library:${librarySerial}`,
         outcome: 'success',
         requestId: ctx.requestId,
         details: {
           jobId: queued.id,
-          source: req.source.kind,
+          source,
           count: todo.length,
           alreadyEnrolled: preview.alreadyEnrolled,
           first: todo[0],
@@ -92,7 +143,6 @@ export class TapeEnrollmentService {
       });
       return queued;
     });
-    return { preview, job };
   }
 
   private barcodesOf(

@@ -44,6 +44,7 @@ export class TapeInventoryService {
   private readonly libraries: LibraryEntry[];
   private readonly drives: DriveEntry[];
   private running: Promise<void> | undefined;
+  private readonly libraryListeners: ((serial: string) => Promise<unknown>)[] = [];
 
   constructor(
     private readonly d: { port: TapeFleetPort; events: DomainEvents; clock: Clock; logger: Logger },
@@ -85,6 +86,11 @@ export class TapeInventoryService {
         updatedAt: now,
       },
     }));
+  }
+
+  /** Called after each successful read of a library (auto-enrollment of imported cartridges). */
+  onLibraryRead(fn: (serial: string) => Promise<unknown>): void {
+    this.libraryListeners.push(fn);
   }
 
   /** Re-reads every library and drive; concurrent callers share one run. */
@@ -181,6 +187,13 @@ export class TapeInventoryService {
     if (elementsChanged) next.inventoryVersion = entry.dto.inventoryVersion + 1;
     entry.elements = elements;
     this.publish(entry, next, 'tape-library');
+    if (next.reachable && next.serial) {
+      for (const fn of this.libraryListeners) {
+        await fn(next.serial).catch((err: unknown) =>
+          this.d.logger.warn({ err, library: next.serial }, 'library listener failed'),
+        );
+      }
+    }
   }
 
   private async readDrive(entry: DriveEntry): Promise<void> {
