@@ -11,6 +11,7 @@ import { Secret } from '../../server/drivers/core/secret.ts';
 import type { TapeFleetPort } from '../../server/services/tape/tape-port.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { waitFor } from '../helpers/key-services.ts';
+import type { MemoryHsm } from '../helpers/memory-hsm.ts';
 
 /**
  * Issue 6 end to end against the emulators, through REST: pools, bulk enrollment, key
@@ -414,5 +415,53 @@ describe('auto-enrollment at the I/E port', () => {
     expect((await op.agent.get('/api/tape/cartridges/Z00001L9')).status).toBe(409);
     lib.operatorRemove(0);
     lib.operatorRemove(1);
+  });
+});
+
+describe('cancelling an enrollment', () => {
+  it('stops at a batch boundary, leaves every committed cartridge whole, and a re-run enrolls the rest', async () => {
+    await post(so, `/api/tape/libraries/${libSerial}/pools`, {
+      name: 'D delivery',
+      selector: { kind: 'range', from: 'D00000L9', to: 'D02999L9' },
+    }).expect(201);
+    const hsm = t.hsm as MemoryHsm;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const first = (hsm.calls.get('generateWrappedSecrets') ?? 0) + 1;
+    // The first batch (of 1,000) goes through; the second, already requested, waits.
+    hsm.beforeGenerate = (call) => (call > first ? held : Promise.resolve());
+    let ended: Record<string, unknown>;
+    try {
+      const started = await enroll({ kind: 'range', from: 'D00000L9', to: 'D02999L9' });
+      expect(started.status).toBe(202);
+      const id = started.body.job.id as string;
+      await waitFor(async () => {
+        const res = await op.agent.get(`/api/jobs/${id}`);
+        return res.body.done >= 1000 ? true : undefined;
+      });
+      await post(op, `/api/jobs/${id}/cancel`).expect(200);
+      release();
+      ended = await job(id);
+    } finally {
+      hsm.beforeGenerate = undefined;
+      release();
+    }
+    expect(ended).toMatchObject({ state: 'cancelled' });
+    expect(ended.done).toBeLessThan(3000);
+    const partial = (await op.agent.get('/api/tape/cartridges?search=D0&limit=1').expect(200)).body.total;
+    expect(partial).toBe(ended.done);
+
+    const rerun = await enroll({ kind: 'range', from: 'D00000L9', to: 'D02999L9' });
+    expect(rerun.body.preview).toMatchObject({ alreadyEnrolled: partial, toEnroll: 3000 - partial });
+    await job(rerun.body.job.id);
+    const keys = new Set<string>();
+    for (let offset = 0; offset < 3000; offset += 500) {
+      const page = (
+        await op.agent.get(`/api/tape/cartridges?search=D0&limit=500&offset=${offset}`).expect(200)
+      ).body;
+      expect(page.total).toBe(3000);
+      for (const c of page.cartridges as { keyRef: string }[]) keys.add(c.keyRef);
+    }
+    expect(keys.size).toBe(3000);
   });
 });

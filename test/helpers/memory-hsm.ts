@@ -38,6 +38,8 @@ export class MemoryHsm implements KeyHsm, SealHsm {
   /** Throws a DriverError from the call named, `after` successful calls of it. */
   faults: { method: string; after: number; code?: DriverError['code'] }[] = [];
   readonly calls = new Map<string, number>();
+  /** Awaited before each batch of generated secrets (tests hold a batch to cancel a job mid-way). */
+  beforeGenerate: ((call: number) => Promise<void>) | undefined;
 
   private hit(method: string): void {
     const n = (this.calls.get(method) ?? 0) + 1;
@@ -80,8 +82,9 @@ export class MemoryHsm implements KeyHsm, SealHsm {
     return Promise.resolve();
   }
 
-  generateWrappedSecrets(req: { kekLabel: string; kind: HsmSecretKind; count: number }) {
+  async generateWrappedSecrets(req: { kekLabel: string; kind: HsmSecretKind; count: number }) {
     this.hit('generateWrappedSecrets');
+    await this.beforeGenerate?.(this.calls.get('generateWrappedSecrets') ?? 0);
     const kek = this.key(req.kekLabel, 'kek');
     return Promise.resolve(
       Array.from({ length: req.count }, () => {
