@@ -56,7 +56,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('SED end to end on the executable simulator', () => {
+// Dozens of sedutil processes per test: give them room on a busy two-core machine.
+describe('SED end to end on the executable simulator', { timeout: 90_000 }, () => {
   let nvme0: { id: string; serial: string };
 
   it('discovers the small-lab fleet', async () => {
