@@ -17,6 +17,7 @@ describe('roleCan', () => {
     ['sed.operate', ['admin', 'security-officer', 'operator']],
     ['sed.rotate', ['admin', 'security-officer']],
     ['tape.operate', ['admin', 'security-officer', 'operator']],
+    ['tape.keys', ['admin', 'security-officer']],
   ])('%s: %j', (permission, allowed) => {
     expect(ROLES.filter((role) => roleCan(role, permission))).toEqual(
       ROLES.filter((role) => allowed.includes(role)),

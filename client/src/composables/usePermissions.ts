@@ -17,8 +17,10 @@ export const PERMISSIONS = {
   'sed.operate': ['admin', 'security-officer', 'operator'],
   /** Rotate a drive's credentials. */
   'sed.rotate': ['admin', 'security-officer'],
-  /** Re-read the tape estate, mount and unmount cartridges. */
+  /** Re-read the tape estate, mount and unmount cartridges, enroll cartridges, mount with a key. */
   'tape.operate': ['admin', 'security-officer', 'operator'],
+  /** Define cartridge pools, scratch and retire cartridges (tape key lifecycle). */
+  'tape.keys': ['admin', 'security-officer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -37,7 +37,9 @@ describe('jobs store', () => {
     const jobs = useJobsStore();
     jobs.track(job('j1', { state: 'queued' }));
     jobs.applyProgress({ id: 'j1', done: 3, total: 10, state: 'running' });
-    expect(find('j1')).toMatchObject({ done: 3, total: 10, state: 'running' });
+    expect(find('j1')).toMatchObject({ done: 3, total: 10, state: 'running', failedItems: 0 });
+    jobs.applyProgress({ id: 'j1', done: 5, total: 10, failedItems: 2, state: 'running' });
+    expect(find('j1')).toMatchObject({ done: 5, failedItems: 2 });
     expect(calls).toEqual([]);
   });
 

@@ -87,7 +87,13 @@ export const useJobsStore = defineStore('jobs', () => {
       void refresh(progress.id);
       return;
     }
-    const updated: Job = { ...current, done: progress.done, total: progress.total, state: state.data };
+    const updated: Job = {
+      ...current,
+      done: progress.done,
+      total: progress.total,
+      state: state.data,
+      ...(typeof progress.failedItems === 'number' && { failedItems: progress.failedItems }),
+    };
     jobs.value = jobs.value.map((j) => (j.id === updated.id ? updated : j));
     if (isFinished(state.data)) void refresh(progress.id);
   }

@@ -11,6 +11,7 @@ import {
 import type { CallResult } from '../api/http.ts';
 import { api, errorMessage } from '../api/http.ts';
 import { libraryKey } from '../components/libraries/labels.ts';
+import { coalesced } from './coalesced.ts';
 
 export type MoveResult = CallResult<'tape.mount'>;
 
@@ -57,29 +58,6 @@ function upsertByRef<T extends { ref: string; updatedAt: string }>(
   const copy = list.slice();
   copy[i] = next;
   return copy;
-}
-
-/** Runs `run` once at a time; a call meanwhile makes the running one go round once more. */
-function coalesced(run: () => Promise<void>): () => Promise<void> {
-  let inFlight: Promise<void> | null = null;
-  let again = false;
-  return () => {
-    if (inFlight) {
-      again = true;
-      return inFlight;
-    }
-    inFlight = (async () => {
-      try {
-        do {
-          again = false;
-          await run();
-        } while (again);
-      } finally {
-        inFlight = null;
-      }
-    })();
-    return inFlight;
-  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { computed, onScopeDispose, shallowRef } from 'vue';
 import type { SessionInfo } from '../../../shared/schemas/auth.ts';
 import { api, isApiError, setCsrfTokenSource } from '../api/http.ts';
 import { useApprovalsStore } from './approvals.ts';
+import { useCartridgesStore } from './cartridges.ts';
 import { useDriveDetailStore } from './drive-detail.ts';
 import { useDrivesStore } from './drives.ts';
 import { useAuditStore } from './audit.ts';
@@ -11,6 +12,7 @@ import { useHsmStore } from './hsm.ts';
 import { useJobsStore } from './jobs.ts';
 import { useKeysStore } from './keys.ts';
 import { useLibrariesStore } from './libraries.ts';
+import { useTapePoolsStore } from './tape-pools.ts';
 import { useTokensStore } from './tokens.ts';
 import { useUsersStore } from './users.ts';
 
@@ -51,12 +53,14 @@ export const useSessionStore = defineStore('session', () => {
     notice.value = message;
     useAuditStore().dehydrate();
     useApprovalsStore().dehydrate();
+    useCartridgesStore().dehydrate();
     useDriveDetailStore().dehydrate();
     useDrivesStore().dehydrate();
     useHsmStore().dehydrate();
     useJobsStore().dehydrate();
     useKeysStore().dehydrate();
     useLibrariesStore().dehydrate();
+    useTapePoolsStore().dehydrate();
     useTokensStore().dehydrate();
     useUsersStore().dehydrate();
   }

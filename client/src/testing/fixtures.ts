@@ -1,5 +1,6 @@
 // Small, valid DTOs for client tests (they pass the shared response schemas).
 import type { Approval } from '../../../shared/schemas/approvals.ts';
+import type { Cartridge, TapePool } from '../../../shared/schemas/cartridges.ts';
 import type { Job } from '../../../shared/schemas/jobs.ts';
 import type { AuditEvent } from '../../../shared/schemas/audit.ts';
 import type { KeyDomain } from '../../../shared/schemas/keys.ts';
@@ -212,4 +213,38 @@ export function cartridgeIn(
     ...c,
     ...patch,
   });
+}
+
+export function tapePool(id: string, patch: Partial<TapePool> = {}): TapePool {
+  return {
+    id,
+    librarySerial: 'L1',
+    name: `Pool ${id}`,
+    volserFrom: 'A00000',
+    volserTo: 'A00999',
+    mediaId: 'L9',
+    keyPolicy: 'per-cartridge',
+    keyPeriodDays: null,
+    cartridges: 0,
+    createdBy: 'admin',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    ...patch,
+  };
+}
+
+export function cartridge(barcode: string, patch: Partial<Cartridge> = {}): Cartridge {
+  return {
+    barcode,
+    librarySerial: 'L1',
+    poolId: 'p1',
+    state: 'enrolled',
+    keyRef: `LW-${barcode.padStart(16, '0').slice(-16)}`,
+    keyState: 'active',
+    keyCreatedAt: '2026-01-01T00:00:00.000Z',
+    enrolledAt: '2026-01-01T00:00:00.000Z',
+    lastMountedAt: null,
+    lastVerifiedAt: null,
+    verifyResult: null,
+    ...patch,
+  };
 }

@@ -14,6 +14,7 @@ const KIND_LABELS: Record<string, string> = {
   'sed.enroll': 'SED enrollment',
   'sed.rotate': 'SED credential rotation',
   'sed.unlock-all': 'Unlock all SEDs',
+  'tape.enroll': 'Tape cartridge enrollment',
 };
 
 /** `kek.rotate` → `KEK rotation`; unknown kinds as they are. */
@@ -23,8 +24,9 @@ export function jobKindLabel(kind: string): string {
 
 /** What a job works on, from its params (`domain sed-fleet`), or an empty string. */
 export function jobSubject(job: Job): string {
-  const domainId = job.params.domainId;
-  return typeof domainId === 'string' ? `domain ${domainId}` : '';
+  const { domainId, librarySerial } = job.params;
+  if (typeof domainId === 'string') return `domain ${domainId}`;
+  return typeof librarySerial === 'string' ? `library ${librarySerial}` : '';
 }
 
 /**
