@@ -4,10 +4,12 @@
  *  (b) Lockwarden: N tape data keys generated and wrapped in the HSM through the driver's
  *      worker thread and committed durably (SQLite, synchronous=FULL) with one audit record each,
  * and the ratio (b)/(a). The baseline runs before and after (b) and is averaged, because this
- * machine's speed drifts. Also reports event-loop delay p99 during (b) and peak RSS.
+ * machine's speed drifts. Also reports event-loop delay p99 during (b), peak RSS of this process,
+ * and peak RSS of the driver's bulk helper processes (PKCS#11 in processes of their own), with
+ * how many batches they took.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,7 @@ import { openStore } from '../../server/db/store.ts';
 import { createLogger } from '../../server/platform/logger.ts';
 import { openHsm } from '../../server/registry/hsm-factory.ts';
 import { kekLabel } from '../../server/services/keys/hsm-port.ts';
+import { SECRET_BATCH } from '../../server/services/keys/managed-secrets.service.ts';
 
 const countArg = process.argv.indexOf('--count');
 const COUNT = countArg > 0 ? Number(process.argv[countArg + 1]) : 10_000;
@@ -27,6 +30,28 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'lw-bench-hsm-'));
 const config = loadConfig({ LOCKWARDEN_DATA_DIR: dir, LOCKWARDEN_SCENARIO: 'none' });
 const logger = createLogger({ level: 'warn' });
+
+/** RSS of this process's children that run the PKCS#11 worker (Linux /proc; 0 elsewhere). */
+function helperRss(): number {
+  let total = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(fields[1]) !== process.pid) continue;
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pkcs11-worker')) continue;
+        total += Number(fields[21]) * 4096;
+      } catch {
+        // exited meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return total;
+}
 
 function baseline(
   token: Awaited<ReturnType<typeof ensureSoftHsmToken>>,
@@ -84,7 +109,11 @@ async function main() {
   services = buildServices({ config, store, hsm, logger });
   const loop = monitorEventLoopDelay({ resolution: 10 });
   let peakRss = process.memoryUsage().rss;
-  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  let peakHelperRss = 0;
+  const rssTimer = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakHelperRss = Math.max(peakHelperRss, helperRss());
+  }, 50);
   loop.enable();
   // Three rounds, median: this machine's speed drifts by ±10% from one second to the next.
   const rounds: number[] = [];
@@ -106,6 +135,7 @@ async function main() {
   clearInterval(rssTimer);
   const auditCount =
     (await store.audit.list({ limit: ROUNDS * COUNT + 10, action: 'secret.create' })).length / ROUNDS;
+  const bulk = 'bulkStatus' in hsm ? (hsm.bulkStatus as { calls: number; fallbacks: number }) : null;
   await hsm.close();
   const after = baseline(token, kek);
   const sameWorkAfter = baseline(token, kek, true);
@@ -131,6 +161,9 @@ async function main() {
     ratioSameWork: Math.round((rate / sameWork) * 1000) / 1000,
     eventLoopP99Ms: Math.round(p99 * 10) / 10,
     peakRssMiB: Math.round(peakRss / 1048576),
+    peakRssHelpersMiB: Math.round(peakHelperRss / 1048576),
+    batches: Math.ceil(COUNT / SECRET_BATCH) * ROUNDS,
+    helperBatches: bulk?.calls ?? 0,
   };
   console.log(`HSM enrollment benchmark (SoftHSM2, ${COUNT} AES-256 tape data keys)`);
   console.log(
@@ -145,7 +178,10 @@ async function main() {
   );
   console.log(`  ratio vs same HSM work      : ${figures.ratioSameWork}`);
   console.log(`  event-loop delay p99        : ${figures.eventLoopP99Ms} ms`);
-  console.log(`  peak RSS                    : ${figures.peakRssMiB} MiB`);
+  console.log(
+    `  peak RSS                    : ${figures.peakRssMiB} MiB (+ ${figures.peakRssHelpersMiB} MiB in HSM helper processes)`,
+  );
+  console.log(`  batches on helper processes : ${figures.helperBatches} of ${figures.batches}`);
   console.log(JSON.stringify(figures));
 }
 

@@ -38,6 +38,8 @@ export class AuditService {
   async recordMany(tx: TxContext, entries: AuditEntry[]): Promise<AuditRecord[]> {
     const records = await tx.audit.appendMany(entries, this.clock.now().toISOString());
     tx.afterCommit(() => {
+      // Bulk paths append thousands: build the events only when someone listens.
+      if (this.events.listenerCount('audit:appended') === 0) return;
       for (const record of records) this.events.emit('audit:appended', toAuditEvent(record));
     });
     return records;

@@ -90,6 +90,36 @@ export function describeLifecycleContract(ctx: HsmContractContext): void {
       });
     });
 
+    it('never runs a call that was given up on while it waited behind a running batch', async () => {
+      await withDriver(async (d) => {
+        // Not generateWrappedSecrets: its big batches may run beside other calls (HsmDriver doc).
+        const mac = ctx.label('hmac-blocker');
+        await d.createHmacKey(mac);
+        const records = Array.from({ length: 100_000 }, (_, i) => Buffer.from(`record ${i}`));
+        const never = ctx.label('kek-given-up');
+        const running = new AbortController();
+        const first = d.hmacSha256Batch(mac, records, { signal: running.signal });
+        // Right behind the batch: a driver may already have handed these to its device thread.
+        const waiting = [new AbortController(), new AbortController()];
+        const second = d.createKek(never, { signal: waiting[0]!.signal });
+        const third = d.createKek(`${never}-2`, { signal: waiting[1]!.signal });
+        await sleep(20);
+        for (const w of waiting) w.abort();
+        await expectDriverError(second, 'HSM_ABORTED');
+        await expectDriverError(third, 'HSM_ABORTED');
+        running.abort();
+        await expectDriverError(first, 'HSM_ABORTED');
+        expect(await d.hasKey(never)).toBe(false);
+        expect(await d.hasKey(`${never}-2`)).toBe(false);
+        // Results of later batches still line up with their calls.
+        const [a, b] = await Promise.all([
+          d.generateWrappedSecrets({ kekLabel: kek, kind: 'aes-256-key', count: 3 }),
+          d.generateWrappedSecrets({ kekLabel: kek, kind: 'random-32', count: 5 }),
+        ]);
+        expect([a.length, b.length]).toEqual([3, 5]);
+      });
+    });
+
     it('keeps the event loop responsive during a 5,000-key batch (PKCS#11 runs in the worker)', async () => {
       await withDriver(async (d) => {
         const h = monitorEventLoopDelay({ resolution: 10 });

@@ -17,7 +17,10 @@ import type { Secret } from '../core/secret.ts';
  *   retried. If that fails too, the error has `retryable: true`
  *   (`HSM_SESSION_INVALID`, `HSM_NOT_LOGGED_IN`, `HSM_DEVICE_REMOVED`, `HSM_DEVICE_ERROR`,
  *   `HSM_TIMEOUT`): the same call may succeed later, unchanged. Every other code is final.
- * - Calls are serialised: one runs at a time, the rest wait in FIFO order.
+ * - Calls are serialised: one runs at a time, the rest wait in FIFO order. The exception is
+ *   `generateWrappedSecrets`: an implementation may run big batches in parallel with other calls
+ *   (Pkcs11HsmDriver: on helper processes), so a caller never relies on a batch running before or
+ *   after another call it did not await.
  * - `opts.timeoutMs` counts from the call (waiting included) and rejects with `HSM_TIMEOUT`;
  *   `opts.signal` rejects with `HSM_ABORTED`. A waiting call is dropped. A running batch stops
  *   before its next item and its partial results are discarded. A running single operation

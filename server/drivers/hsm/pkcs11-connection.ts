@@ -11,7 +11,10 @@ import type { WorkerEvent, WorkerInit } from './pkcs11-protocol.ts';
  * the recover-once logic. Runs only inside pkcs11-worker.ts.
  */
 
-/** Asks the main thread for the PIN; the bytes are zeroed here after C_Login. */
+/**
+ * Asks the main thread for the PIN; the bytes are zeroed here after C_Login. The answer is also
+ * this connection's turn to initialise and log in, which `loginDone` ends (see `connect`).
+ */
 export type PinSource = () => Promise<Uint8Array>;
 
 const RECONNECT_CODES = new Set(['HSM_SESSION_INVALID', 'HSM_NOT_LOGGED_IN', 'HSM_DEVICE_REMOVED']);
@@ -52,6 +55,7 @@ export class Pkcs11Connection {
   constructor(
     private readonly init: WorkerInit,
     private readonly pinSource: PinSource,
+    private readonly loginDone: () => void,
     private readonly emit: (event: WorkerEvent) => void,
     private readonly instrument: (p: PKCS11) => PKCS11 = (p) => p,
   ) {}
@@ -72,17 +76,27 @@ export class Pkcs11Connection {
     return this.#session;
   }
 
+  /**
+   * The PIN comes first: the driver hands it to one of its workers (thread or helper process) at
+   * a time, and this one keeps that turn from C_Initialize to the end of C_Login. SoftHSM 2.6.1
+   * truncates and rewrites token.object on every login without holding its lock, and a process
+   * initialising meanwhile finds no token (reference §1, upstream #578).
+   */
   async connect(phase: 'open' | 'recovery'): Promise<void> {
     if (this.#pinRejected) throw this.#pinRejected;
+    const pin = await this.pinSource();
     try {
       const p = this.#load();
       this.#initialize(p, phase);
       this.#slot = this.#findSlot(p, phase);
       this.#session = p.C_OpenSession(this.#slot, CKF.SERIAL_SESSION | CKF.RW_SESSION);
-      await this.#login(p, this.#session, this.#slot);
+      this.#login(p, this.#session, this.#slot, pin);
     } catch (err) {
       this.disconnect();
       throw toDriverError(err, phase === 'open' ? 'open' : 'reconnect');
+    } finally {
+      pin.fill(0);
+      this.loginDone();
     }
   }
 
@@ -316,11 +330,10 @@ export class Pkcs11Connection {
     throw new DriverError('HSM_TOKEN_NOT_FOUND', `no token labelled ${detail.tokenLabel}`, { detail });
   }
 
-  async #login(p: PKCS11, session: Handle, slot: Handle): Promise<void> {
+  #login(p: PKCS11, session: Handle, slot: Handle, pin: Uint8Array): void {
     // Do not spend an attempt on a token that already says the PIN is locked.
     if (p.C_GetTokenInfo(slot).flags & CKF.USER_PIN_LOCKED)
       throw this.#rejectPin(new DriverError('HSM_PIN_LOCKED'));
-    const pin = await this.pinSource();
     try {
       // pkcs11js only takes a JS string: it cannot be zeroed, so it lives only in this scope.
       p.C_Login(session, CKU.USER, new TextDecoder().decode(pin));
@@ -328,8 +341,6 @@ export class Pkcs11Connection {
       if (ckrOf(err) === CKR.USER_ALREADY_LOGGED_IN) return;
       const de = toDriverError(err, 'login');
       throw PIN_CODES.has(de.code) ? this.#rejectPin(de) : de;
-    } finally {
-      pin.fill(0);
     }
   }
 

@@ -16,8 +16,9 @@ import type {
 } from './hsm-driver.ts';
 import { formatKcv, KCV_BYTES } from './hsm-codecs.ts';
 import * as v from './hsm-validate.ts';
-import type { HsmOp, HsmRequest, HsmResults, TestHook, WorkerEvent } from './pkcs11-protocol.ts';
-import { Pkcs11WorkerClient } from './pkcs11-worker-client.ts';
+import { BulkLanes } from './pkcs11-bulk-lanes.ts';
+import type { HsmOp, HsmRequest, HsmResults, TestHook, WorkerEvent, WorkerInit } from './pkcs11-protocol.ts';
+import { Pkcs11WorkerClient, type WorkerClientOptions } from './pkcs11-worker-client.ts';
 
 export interface HsmDriverLogger {
   info(obj: object, msg: string): void;
@@ -41,6 +42,14 @@ export interface Pkcs11HsmDriverOptions {
   reinitializeAfterOps?: number;
   /** How long close() waits for the worker to log out before terminating it. Default 5,000 ms. */
   closeTimeoutMs?: number;
+  /**
+   * Helper processes that take generateWrappedSecrets batches of at least `bulkMinBatch` keys
+   * (default 256) alongside the worker thread; default 1, 0 = none. Modules like SoftHSM
+   * serialise calls inside a process but not across processes (reference §3: 1.9× with two), so
+   * bulk enrollment keeps pace with the HSM while the database commits. See BulkLanes.
+   */
+  bulkProcesses?: number;
+  bulkMinBatch?: number;
   logger?: HsmDriverLogger;
   /** Enables `testHook()` (fault injection, probes). Tests only. */
   enableTestHooks?: boolean;
@@ -56,7 +65,10 @@ const modulesInUse = new Set<string>();
 const copyOf = (b: Uint8Array): Uint8Array => new Uint8Array(b);
 const view = (u8: Uint8Array): Buffer => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 
-/** HsmDriver over a PKCS#11 module, with every PKCS#11 call in one worker thread. */
+/**
+ * HsmDriver over a PKCS#11 module, with every PKCS#11 call in one worker thread, except big
+ * generateWrappedSecrets batches, which helper processes may take (BulkLanes).
+ */
 export class Pkcs11HsmDriver implements HsmDriver {
   readonly capabilities: HsmCapabilities = {
     wrapAlgorithm: 'AES-KW-RFC3394',
@@ -69,11 +81,19 @@ export class Pkcs11HsmDriver implements HsmDriver {
   #ready = false;
   #opening: Promise<void> | null = null;
   #moduleKey: string | null = null;
+  #bulk: BulkLanes | null = null;
+  /** One worker at a time initialises and logs in (see Pkcs11Connection.connect). */
+  #loginTurns: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: Pkcs11HsmDriverOptions) {}
 
   get isOpen(): boolean {
     return this.#ready;
+  }
+
+  /** Helper processes ready now, and batches they finished or handed back (tests, metrics). */
+  get bulkStatus(): { ready: number; calls: number; fallbacks: number } {
+    return { ready: this.#bulk?.ready ?? 0, ...(this.#bulk?.stats ?? { calls: 0, fallbacks: 0 }) };
   }
 
   open(opts?: HsmCallOptions): Promise<void> {
@@ -96,28 +116,40 @@ export class Pkcs11HsmDriver implements HsmDriver {
       throw new DriverError('HSM_MODULE_BUSY', undefined, { detail: { modulePath } });
     modulesInUse.add(moduleKey);
     this.#moduleKey = moduleKey;
-    const client = new Pkcs11WorkerClient({
-      init: {
-        modulePath,
-        tokenLabel,
-        env: this.options.env ?? {},
-        reinitializeAfterOps: this.options.reinitializeAfterOps ?? 50_000,
-        enableTestHooks: this.options.enableTestHooks ?? false,
-      },
+    const init: Omit<WorkerInit, 'control'> = {
+      modulePath,
+      tokenLabel,
+      env: this.options.env ?? {},
+      reinitializeAfterOps: this.options.reinitializeAfterOps ?? 50_000,
+      enableTestHooks: this.options.enableTestHooks ?? false,
+    };
+    const common: Omit<WorkerClientOptions, 'onDead'> = {
+      init,
       getPin: () => this.#pinBytes(),
+      loginTurn: () => this.#loginTurn(),
       onEvent: (event) => this.#log(event),
+      closeTimeoutMs: this.options.closeTimeoutMs ?? 5_000,
+    };
+    const client = new Pkcs11WorkerClient({
+      ...common,
       onDead: (err) => {
         this.options.logger?.warn({ code: err.code, detail: err.detail }, 'HSM worker stopped');
+        void this.#bulk?.close();
         this.#reset();
       },
-      closeTimeoutMs: this.options.closeTimeoutMs ?? 5_000,
     });
     this.#client = client;
+    this.#bulk = new BulkLanes({
+      processes: this.options.bulkProcesses ?? 1,
+      minBatch: this.options.bulkMinBatch ?? 256,
+      spawn: (onDead) => new Pkcs11WorkerClient({ ...common, kind: 'process', onDead }),
+      warn: (obj, msg) => this.options.logger?.warn(obj, msg),
+    });
     try {
       await client.call({ op: 'open' }, opts);
       this.#ready = true;
     } catch (err) {
-      await client.close();
+      await Promise.all([client.close(), this.#bulk.close()]);
       this.#reset();
       throw err;
     }
@@ -127,7 +159,7 @@ export class Pkcs11HsmDriver implements HsmDriver {
     const client = this.#client;
     this.#ready = false;
     if (!client) return;
-    await client.close();
+    await Promise.all([client.close(), this.#bulk?.close()]);
     await this.#opening?.catch(() => {});
     this.#reset();
   }
@@ -135,8 +167,18 @@ export class Pkcs11HsmDriver implements HsmDriver {
   #reset(): void {
     this.#ready = false;
     this.#client = null;
+    this.#bulk = null;
     if (this.#moduleKey) modulesInUse.delete(this.#moduleKey);
     this.#moduleKey = null;
+  }
+
+  /** Resolves when it is the caller's turn, with the function that ends that turn. */
+  #loginTurn(): Promise<() => void> {
+    let end!: () => void;
+    const turn = new Promise<void>((resolve) => (end = resolve));
+    const mine = this.#loginTurns.then(() => end);
+    this.#loginTurns = this.#loginTurns.then(() => turn);
+    return mine;
   }
 
   async #pinBytes(): Promise<Uint8Array> {
@@ -169,7 +211,14 @@ export class Pkcs11HsmDriver implements HsmDriver {
     const t0 = performance.now();
     await this.#call({ op: 'ping' }, opts);
     const latencyMs = performance.now() - t0;
-    return { ...(await this.#call({ op: 'status' }, opts)), latencyMs };
+    const status = await this.#call({ op: 'status' }, opts);
+    // Recoveries and re-initialisations of the bulk helpers count too.
+    const helpers = this.#bulk?.counters;
+    const counters = { ...status.counters };
+    if (helpers)
+      for (const k of ['recoveries', 'reinitializations', 'objectsSinceInitialize'] as const)
+        counters[k] += helpers[k];
+    return { ...status, counters, latencyMs };
   }
 
   async createKek(label: string, opts?: HsmCallOptions): Promise<void> {
@@ -199,10 +248,16 @@ export class Pkcs11HsmDriver implements HsmDriver {
     v.assertLabel(req.kekLabel, 'kekLabel');
     v.assertKind(req.kind);
     v.assertBatchSize(req.count, 'count');
-    const r = await this.#call(
-      { op: 'generateWrapped', kekLabel: req.kekLabel, kind: req.kind, count: req.count },
-      opts,
-    );
+    const request = {
+      op: 'generateWrapped',
+      kekLabel: req.kekLabel,
+      kind: req.kind,
+      count: req.count,
+    } as const;
+    const onWorkerThread = (o?: HsmCallOptions) => this.#call(request, o);
+    // Helpers only once the worker thread is open: it is the fallback and the authority.
+    const bulk = this.#ready ? this.#bulk : null;
+    const r = bulk ? await bulk.generate(request, opts, onWorkerThread) : await onWorkerThread(opts);
     const out: WrappedSecret[] = new Array<WrappedSecret>(req.count);
     for (let i = 0; i < req.count; i++)
       out[i] = {

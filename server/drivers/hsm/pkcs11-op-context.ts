@@ -10,13 +10,20 @@ export interface OpContext {
   run<T>(fn: () => T): T | Promise<T>;
 }
 
+/** Items between two turns of the worker's event loop within a batch. */
+const ITEMS_PER_TURN = 256;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * A batch: items run one by one with sync PKCS#11 calls (async variants are 2.6× slower here
  * and leak, reference §3, §5). Between items: cancellation and periodic re-initialisation. A
  * recovered item is retried, so a batch resumes where it failed instead of starting again.
+ * Every ITEMS_PER_TURN items the event loop turns (a few ms of work): a helper process learns
+ * of cancellation and shutdown by message, not through shared memory.
  */
 export async function forEachItem(ctx: OpContext, count: number, item: (i: number) => void): Promise<void> {
   for (let i = 0; i < count; i++) {
+    if (i % ITEMS_PER_TURN === ITEMS_PER_TURN - 1) await nextTurn();
     ctx.checkCancelled();
     if (ctx.conn.needsReinitialize) await ctx.conn.reconnect('periodic');
     const r = ctx.run(() => item(i));

@@ -1,9 +1,9 @@
-import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { DriverError } from '../core/driver-error.ts';
 import type { HsmCallOptions } from './hsm-driver.ts';
 import {
-  CONTROL_CANCEL_ID,
+  CONTROL_CANCEL_BASE,
   CONTROL_CLOSING,
+  MAX_POSTED,
   type HsmOp,
   type HsmRequest,
   type HsmResults,
@@ -12,16 +12,25 @@ import {
   type WorkerInit,
   type WorkerToMain,
 } from './pkcs11-protocol.ts';
+import { spawnWorker, type WorkerEndpoint, type WorkerKind } from './pkcs11-worker-endpoint.ts';
 
 /**
- * Main-thread end of the worker: a FIFO of calls sent one at a time (the worker is serial
- * anyway, and a call that never left the queue can be dropped cleanly), timeouts, aborts, PIN
+ * Main-thread end of the worker: a FIFO of calls, at most MAX_POSTED of them handed to the
+ * (serial) worker at a time so it never idles between two queued calls, timeouts, aborts, PIN
  * requests and shutdown. Knows nothing about keys.
  */
 export interface WorkerClientOptions {
+  /** A worker thread (default) or a helper process. */
+  kind?: WorkerKind;
   init: Omit<WorkerInit, 'control'>;
   /** A fresh copy of the PIN each time; the worker zeroes it after C_Login. */
   getPin: () => Promise<Uint8Array>;
+  /**
+   * Waits for this worker's turn to log in (shared by all workers of one driver) and resolves
+   * with the function that ends it. Called before `getPin`; the turn ends when the worker says
+   * `login-done`, when the PIN is refused, or when the worker stops.
+   */
+  loginTurn?: () => Promise<() => void>;
   onEvent: (event: WorkerEvent) => void;
   /** The worker died on its own (a bug or a crash inside the module). */
   onDead: (err: DriverError) => void;
@@ -30,6 +39,8 @@ export interface WorkerClientOptions {
 
 interface Pending {
   id: number;
+  /** Cancel slot, set when posted to the worker. */
+  slot: number;
   request: HsmRequest;
   transfer: ArrayBuffer[];
   settled: boolean;
@@ -40,42 +51,28 @@ interface Pending {
 
 const closedError = () => new DriverError('HSM_CLOSED');
 
-/**
- * Spawns the worker. Run as TypeScript, the entry goes through worker-bootstrap.mjs; once
- * compiled, straight to pkcs11-worker.js. SHARE_ENV: the C library reads SOFTHSM2_CONF with
- * getenv(), which a worker's private env copy would not reach.
- */
-function spawn(init: WorkerInit): Worker {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts'))
-    return new Worker(new URL('./pkcs11-worker.js', self), { workerData: init, env: SHARE_ENV });
-  const entry = new URL('./pkcs11-worker.ts', self).href;
-  return new Worker(new URL('./worker-bootstrap.mjs', self), {
-    workerData: { ...init, entry },
-    env: SHARE_ENV,
-  });
-}
-
 /** Late results of calls nobody waits for any more may hold plaintext: zero them. */
 function discard(value: unknown): void {
   if (value instanceof Uint8Array) value.fill(0);
 }
 
 export class Pkcs11WorkerClient {
-  readonly #worker: Worker;
-  readonly #control = new Int32Array(new SharedArrayBuffer(8));
+  readonly #worker: WorkerEndpoint;
   readonly #queue: Pending[] = [];
-  #inflight: Pending | null = null;
+  /** Posted to the worker, in the order it runs them; the first one is running or done. */
+  readonly #posted: Pending[] = [];
   #nextId = 1;
+  #postSeq = 0;
   #closing: Promise<void> | null = null;
   #dead: DriverError | null = null;
   #onClosed: (() => void) | null = null;
+  /** Ends this worker's login turn; idempotent. */
+  #endLoginTurn: () => void = () => {};
 
   constructor(private readonly options: WorkerClientOptions) {
-    this.#worker = spawn({ ...options.init, control: this.#control.buffer });
-    this.#worker.on('message', (msg: WorkerToMain) => this.#onMessage(msg));
-    this.#worker.on('error', (err) => this.#die(err.name));
-    this.#worker.on('exit', (code) => this.#die(`exit ${code}`));
+    this.#worker = spawnWorker(options.kind ?? 'thread', options.init);
+    this.#worker.onMessage((msg) => this.#onMessage(msg));
+    this.#worker.onStopped((reason) => this.#die(reason));
   }
 
   get isAlive(): boolean {
@@ -92,6 +89,7 @@ export class Pkcs11WorkerClient {
     return new Promise<HsmResults[K]>((resolve, reject) => {
       const p: Pending = {
         id: this.#nextId++,
+        slot: -1,
         request,
         transfer,
         settled: false,
@@ -124,13 +122,14 @@ export class Pkcs11WorkerClient {
   }
 
   async #shutdown(): Promise<void> {
-    Atomics.store(this.#control, CONTROL_CLOSING, 1);
-    for (const p of [...this.#queue.splice(0), ...(this.#inflight ? [this.#inflight] : [])])
+    this.#worker.setControl(CONTROL_CLOSING, 1);
+    // Posted calls stay listed so that a late result is still matched and zeroed.
+    for (const p of [...this.#queue.splice(0), ...this.#posted])
       this.#settle(p, () => p.reject(closedError()));
     if (!this.#dead) {
       let timer: NodeJS.Timeout | undefined;
       const closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
-      this.#worker.postMessage({ type: 'close' });
+      this.#worker.post({ type: 'close' });
       await Promise.race([
         closed,
         new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.closeTimeoutMs))),
@@ -138,14 +137,18 @@ export class Pkcs11WorkerClient {
       clearTimeout(timer);
     }
     await this.#worker.terminate();
+    this.#endLoginTurn();
   }
 
   #pump(): void {
-    if (this.#inflight || !this.isAlive) return;
-    const p = this.#queue.shift();
-    if (!p) return;
-    this.#inflight = p;
-    this.#worker.postMessage({ type: 'call', id: p.id, request: p.request }, p.transfer);
+    while (this.#posted.length < MAX_POSTED && this.isAlive) {
+      const p = this.#queue.shift();
+      if (!p) return;
+      // Consecutive posts get different slots, so a slot is free again once its call is done.
+      p.slot = this.#postSeq++ % MAX_POSTED;
+      this.#posted.push(p);
+      this.#worker.post({ type: 'call', id: p.id, slot: p.slot, request: p.request }, p.transfer);
+    }
   }
 
   #settle(p: Pending, fn: () => void): void {
@@ -155,20 +158,23 @@ export class Pkcs11WorkerClient {
     fn();
   }
 
-  /** Timeout or abort: a queued call is dropped; a running one is told to stop between items. */
+  /**
+   * Timeout or abort: a queued call is dropped; a posted one is dropped by the worker before it
+   * starts, or told to stop between items if it is running.
+   */
   #giveUp(p: Pending, err: DriverError): void {
     const queued = this.#queue.indexOf(p);
     if (queued >= 0) this.#queue.splice(queued, 1);
-    else Atomics.store(this.#control, CONTROL_CANCEL_ID, p.id);
+    else this.#worker.setControl(CONTROL_CANCEL_BASE + p.slot, p.id);
     this.#settle(p, () => p.reject(err));
   }
 
   #onMessage(msg: WorkerToMain): void {
     switch (msg.type) {
       case 'result': {
-        const p = this.#inflight;
+        const p = this.#posted[0];
         if (!p || p.id !== msg.id) return;
-        this.#inflight = null;
+        this.#posted.shift();
         if (msg.ok && p.settled) discard(msg.value);
         else if (msg.ok) this.#settle(p, () => p.resolve(msg.value));
         else this.#settle(p, () => p.reject(fromWire(msg.error)));
@@ -177,6 +183,9 @@ export class Pkcs11WorkerClient {
       }
       case 'need-pin':
         void this.#sendPin(msg.reqId);
+        return;
+      case 'login-done':
+        this.#endLoginTurn();
         return;
       case 'event':
         this.options.onEvent(msg.event);
@@ -187,12 +196,27 @@ export class Pkcs11WorkerClient {
   }
 
   async #sendPin(reqId: number): Promise<void> {
-    const refuse = (error: WireError) => this.#worker.postMessage({ type: 'pin', reqId, pin: null, error });
-    if (!this.isAlive)
-      return refuse({ code: 'HSM_CLOSED', message: 'the driver is closing', retryable: false, detail: {} });
+    const refuse = (error: WireError) => {
+      this.#endLoginTurn();
+      this.#worker.post({ type: 'pin', reqId, pin: null, error });
+    };
+    const closing = () =>
+      refuse({ code: 'HSM_CLOSED', message: 'the driver is closing', retryable: false, detail: {} });
+    if (!this.isAlive) return closing();
+    if (this.options.loginTurn) {
+      const end = await this.options.loginTurn();
+      let ended = false;
+      this.#endLoginTurn = () => {
+        if (ended) return;
+        ended = true;
+        end();
+      };
+      // Stopped while waiting for the turn: hand it straight on.
+      if (!this.isAlive) return closing();
+    }
     try {
       const pin = await this.options.getPin();
-      this.#worker.postMessage({ type: 'pin', reqId, pin }, [pin.buffer as ArrayBuffer]);
+      this.#worker.post({ type: 'pin', reqId, pin }, [pin.buffer as ArrayBuffer]);
     } catch (err) {
       // The PIN source's own error may quote the file or variable: keep only its type.
       const reason = err instanceof Error ? err.name : typeof err;
@@ -206,11 +230,11 @@ export class Pkcs11WorkerClient {
   }
 
   #die(reason: string): void {
+    this.#endLoginTurn();
     if (this.#closing || this.#dead) return;
     this.#dead = new DriverError('HSM_DEVICE_ERROR', 'the PKCS#11 worker stopped', { detail: { reason } });
-    for (const p of [...this.#queue.splice(0), ...(this.#inflight ? [this.#inflight] : [])])
+    for (const p of [...this.#queue.splice(0), ...this.#posted.splice(0)])
       this.#settle(p, () => p.reject(this.#dead!));
-    this.#inflight = null;
     this.options.onDead(this.#dead);
   }
 }

@@ -1,31 +1,30 @@
-import { parentPort, workerData } from 'node:worker_threads';
 import { DriverError } from '../core/driver-error.ts';
 import { Pkcs11Connection, toDriverError } from './pkcs11-connection.ts';
 import * as keys from './pkcs11-key-ops.ts';
 import type { OpContext } from './pkcs11-op-context.ts';
 import {
-  CONTROL_CANCEL_ID,
+  CONTROL_CANCEL_BASE,
   CONTROL_CLOSING,
   type HsmRequest,
   type MainToWorker,
-  type WorkerInit,
   type WorkerToMain,
 } from './pkcs11-protocol.ts';
 import * as secrets from './pkcs11-secret-ops.ts';
 import * as signing from './pkcs11-sign-ops.ts';
 import { ping, status } from './pkcs11-status.ts';
 import { FaultInjector, runTestHook } from './pkcs11-test-hooks.ts';
+import { workerHost } from './pkcs11-worker-host.ts';
 
 /**
- * The only thread that touches PKCS#11. Calls arrive one at a time from Pkcs11HsmDriver and run
- * with synchronous pkcs11js calls; this thread may block, the main event loop does not.
+ * The only thread of the process that touches PKCS#11: the driver's worker thread, or one of its
+ * bulk helper processes. Calls arrive from Pkcs11HsmDriver and run one at a time with
+ * synchronous pkcs11js calls; this thread may block, the main event loop does not.
  */
-const port = parentPort!;
-const init = workerData as WorkerInit;
-const control = new Int32Array(init.control);
+const host = workerHost();
+const { init, control } = host;
 const faults = init.enableTestHooks ? new FaultInjector() : null;
 
-const post = (msg: WorkerToMain, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+const post = (msg: WorkerToMain, transfer: ArrayBuffer[] = []) => host.post(msg, transfer);
 
 let pinSeq = 0;
 const pinWaiters = new Map<number, { resolve: (pin: Uint8Array) => void; reject: (err: Error) => void }>();
@@ -39,6 +38,7 @@ const requestPin = () =>
 const conn = new Pkcs11Connection(
   init,
   requestPin,
+  () => post({ type: 'login-done', reqId: pinSeq }),
   (event) => post({ type: 'event', event }),
   faults?.instrument,
 );
@@ -89,17 +89,19 @@ async function dispatch(ctx: OpContext, req: HsmRequest): Promise<OpResult> {
   }
 }
 
-async function handleCall(id: number, request: HsmRequest): Promise<void> {
+async function handleCall(id: number, slot: number, request: HsmRequest): Promise<void> {
   const state = { recovered: false };
   const ctx: OpContext = {
     conn,
     checkCancelled: () => {
       if (Atomics.load(control, CONTROL_CLOSING) !== 0) throw new DriverError('HSM_CLOSED');
-      if (Atomics.load(control, CONTROL_CANCEL_ID) === id) throw new DriverError('HSM_ABORTED');
+      if (Atomics.load(control, CONTROL_CANCEL_BASE + slot) === id) throw new DriverError('HSM_ABORTED');
     },
     run: (fn) => conn.attempt(request.op, state, fn),
   };
   try {
+    // A call given up on while it waited here behind the previous one is dropped unstarted.
+    ctx.checkCancelled();
     const { value, transfer } = await dispatch(ctx, request);
     post({ type: 'result', id, ok: true, value }, transfer);
   } catch (err) {
@@ -111,9 +113,9 @@ async function handleCall(id: number, request: HsmRequest): Promise<void> {
 
 // One call at a time, in arrival order; `close` waits for the call in progress.
 let current = Promise.resolve();
-port.on('message', (msg: MainToWorker) => {
+host.onMessage((msg: MainToWorker) => {
   if (msg.type === 'call') {
-    current = current.then(() => handleCall(msg.id, msg.request));
+    current = current.then(() => handleCall(msg.id, msg.slot, msg.request));
   } else if (msg.type === 'pin') {
     const waiter = pinWaiters.get(msg.reqId);
     pinWaiters.delete(msg.reqId);
@@ -125,7 +127,7 @@ port.on('message', (msg: MainToWorker) => {
           retryable: msg.error.retryable,
         }),
       );
-  } else {
+  } else if (msg.type === 'close') {
     current = current.then(() => {
       conn.disconnect();
       post({ type: 'closed' });

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Secret } from '../../drivers/core/secret.ts';
 import type { ManagedSecret } from '../../../shared/schemas/keys.ts';
 import { AppError } from '../../domain/errors.ts';
@@ -20,8 +21,12 @@ export const HSM_KIND: Record<SecretKind, HsmSecretKind> = {
 export const SECRET_BATCH = 1000;
 /** Secrets per HSM call and per transaction when re-wrapping (smaller: progress steps and resume points). */
 export const REWRAP_BATCH = 500;
-/** HSM batches requested ahead of the one being committed. */
-const PREFETCH = 2;
+/**
+ * HSM batches requested ahead of the one being committed: enough for a driver that runs batches
+ * in parallel (Pkcs11HsmDriver: its worker thread and a helper process) to have one running and
+ * one queued on each, so no HSM lane waits while this thread commits.
+ */
+const PREFETCH = 4;
 
 export interface GenerateRequest {
   domainId: string;
@@ -124,6 +129,9 @@ export class ManagedSecretsService {
     while (queue.length > 0) {
       const generated = await (queue.shift() as Promise<{ wrapped: Buffer; kcv: string }[]>);
       fill();
+      // When the HSM is ahead, the next batch is already here and `await` would not let the
+      // event loop turn between one commit and the next batch: let sockets and timers run.
+      await nextTurn();
       const now = this.d.clock.now().toISOString();
       const records = generated.map((g, j): ManagedSecretRecord => ({
         id: this.d.ids.uuid(),
