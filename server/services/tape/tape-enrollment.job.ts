@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Store, TxContext } from '../../domain/repositories.ts';
 import type { TapeCartridgeRecord, TapeKeyRecord, TapePoolRecord } from '../../domain/tape-repositories.ts';
 import type { DomainEvents } from '../../domain/events.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { pooledRandom } from '../../platform/ids.ts';
 import type { AuditService } from '../audit.service.ts';
 import type { JobHandler } from '../jobs/job-runner.ts';
 import { SECRET_BATCH, type ManagedSecretsService } from '../keys/managed-secrets.service.ts';
@@ -23,7 +23,7 @@ export type TapeEnrollParams = z.infer<typeof ParamsSchema>;
  * says nothing about the key, and short enough for any drive's U-KAD (≤ 32 bytes).
  */
 export function newKeyRef(): string {
-  return `LW-${randomBytes(8).toString('hex').toUpperCase()}`;
+  return `LW-${pooledRandom(8).toString('hex').toUpperCase()}`;
 }
 
 interface Deps {
