@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', path.join(root, 'server/cli/main.ts'), ...process.argv.slice(2)],
+  // tsx resolved from here, not from the caller's directory: `cert verify` runs anywhere.
+  ['--import', import.meta.resolve('tsx'), path.join(root, 'server/cli/main.ts'), ...process.argv.slice(2)],
   {
     stdio: 'inherit',
     cwd: process.cwd(),

@@ -15,11 +15,13 @@ import { jsonOnly } from './http/middleware/json-only.ts';
 import { requestContext } from './http/request-context.ts';
 import { approvalsRoutes } from './http/routes/approvals.routes.ts';
 import { auditRoutes } from './http/routes/audit.routes.ts';
+import { certificatesRoutes } from './http/routes/certificates.routes.ts';
 import { hsmRoutes } from './http/routes/hsm.routes.ts';
 import { jobsRoutes } from './http/routes/jobs.routes.ts';
 import { keysRoutes } from './http/routes/keys.routes.ts';
 import { sedRoutes } from './http/routes/sed.routes.ts';
 import { tapeRoutes } from './http/routes/tape.routes.ts';
+import { eraseRoutes } from './http/routes/erase.routes.ts';
 import { authRoutes, publicAuthRoutes } from './http/routes/auth.routes.ts';
 import { fleetRoutes } from './http/routes/fleet.routes.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
@@ -93,12 +95,14 @@ export function createApp(deps: AppDeps): { app: Express; httpServer: HttpServer
   app.use(usersRoutes(services.users));
   app.use(tokensRoutes(services.tokens));
   app.use(auditRoutes(services.audit, services.seals));
+  app.use(certificatesRoutes(services.certificates));
   app.use(keysRoutes({ domains: services.domains, secrets: services.secrets, keks: services.keks }));
   app.use(approvalsRoutes(services.approvals));
   app.use(jobsRoutes({ store: deps.store, runner: services.jobs }));
   app.use(hsmRoutes(services.hsmStatus));
   app.use(sedRoutes(services));
   app.use(tapeRoutes(services));
+  app.use(eraseRoutes(services));
   app.use(fleetRoutes(deps.registry));
   app.use('/api', notFound);
 

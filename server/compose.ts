@@ -20,6 +20,12 @@ import { KekService } from './services/keys/kek.service.ts';
 import { KeyDomainsService } from './services/keys/key-domains.service.ts';
 import { ManagedSecretsService } from './services/keys/managed-secrets.service.ts';
 import { UsersService } from './services/users.service.ts';
+import { CertificateSigner, type CertHsm } from './services/certificates/certificate-signer.ts';
+import { CertificatesService } from './services/certificates/certificates.service.ts';
+import { certificateInputOf } from './services/erase/certificate-adapter.ts';
+import { eraseJob, type EraseJobDeps } from './services/erase/erase.job.ts';
+import { EraseRequestsService } from './services/erase/erase-requests.service.ts';
+import { TapeShredder } from './services/erase/tape-shredder.ts';
 import { sedEnrollmentJob } from './services/sed/sed-enrollment.job.ts';
 import { SedInventoryService } from './services/sed/sed-inventory.service.ts';
 import { SedLockService } from './services/sed/sed-lock.service.ts';
@@ -53,6 +59,8 @@ export interface Services {
   keks: KekService;
   seals: AuditSealService;
   hsmStatus: HsmStatusService;
+  certificates: CertificatesService;
+  erase: EraseRequestsService;
   sed:
     | {
         inventory: SedInventoryService;
@@ -74,7 +82,7 @@ export interface Services {
     | undefined;
 }
 
-export type ServicesHsm = KeyHsm & SealHsm & Pick<HsmDriver, 'getStatus'>;
+export type ServicesHsm = KeyHsm & SealHsm & CertHsm & Pick<HsmDriver, 'getStatus'>;
 
 export interface BuildServicesOptions {
   config: Config;
@@ -92,6 +100,8 @@ export interface BuildServicesOptions {
   sed?: SedFleet | undefined;
   /** The tape drives and libraries; absent when no tape support is configured. */
   tape?: TapeFleetPort | undefined;
+  /** Pauses between attempts at a transient erase failure (tests shorten them). */
+  eraseRetryDelaysMs?: number[];
   /** Job runner timings (tests shorten them). */
   jobRunner?: Partial<
     Pick<JobRunnerOptions, 'pollMs' | 'heartbeatMs' | 'staleAfterMs' | 'retryBaseMs' | 'reclaimAllOnStart'>
@@ -104,6 +114,7 @@ export function buildServices(opts: BuildServicesOptions): Services {
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? cryptoIds;
   const events = new DomainEvents();
+  const instanceId = opts.instanceId ?? `console-${ids.uuid().slice(0, 8)}`;
   const hasher = new PasswordHasher(opts.scryptCost ?? DEFAULT_SCRYPT_COST);
   const audit = new AuditService(store, clock, events);
   const auth = new AuthService({
@@ -124,7 +135,7 @@ export function buildServices(opts: BuildServicesOptions): Services {
     clock,
     ids,
     logger,
-    instanceId: opts.instanceId ?? `console-${ids.uuid().slice(0, 8)}`,
+    instanceId,
     reclaimAllOnStart: store.dialect === 'sqlite',
     ...opts.jobRunner,
   });
@@ -146,6 +157,14 @@ export function buildServices(opts: BuildServicesOptions): Services {
   });
   const seals = new AuditSealService({ store, hsm, clock });
   const hsmStatus = new HsmStatusService({ hsm, kind: config.drivers.hsm.kind, clock });
+  const certificates = new CertificatesService({
+    store,
+    signer: new CertificateSigner(hsm),
+    audit,
+    clock,
+    ids,
+    issuer: instanceId,
+  });
   let sed: Services['sed'];
   if (opts.sed) {
     const port = opts.sed;
@@ -187,7 +206,22 @@ export function buildServices(opts: BuildServicesOptions): Services {
       verification: new TapeVerificationService({ store, jobs, audit, inventory }),
     };
   }
+  const erasers: EraseJobDeps['erasers'] = {};
+  if (tape) erasers['tape-shred'] = new TapeShredder({ ...tape, store, audit, clock, events, secrets });
+  jobs.register(
+    eraseJob({
+      store,
+      audit,
+      clock,
+      erasers,
+      issueCertificate: async (req) =>
+        (await certificates.issue(certificateInputOf(req))).document.certificateId,
+      ...(opts.eraseRetryDelaysMs && { retryDelaysMs: opts.eraseRetryDelaysMs }),
+    }),
+  );
+  const erase = new EraseRequestsService({ store, approvals, jobs, audit, clock, ids, events });
   return {
+    erase,
     tape,
     events,
     audit,
@@ -201,6 +235,7 @@ export function buildServices(opts: BuildServicesOptions): Services {
     keks,
     seals,
     hsmStatus,
+    certificates,
     sed,
   };
 }

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { buildServices } from '../compose.ts';
+import { CERT_VERIFY_USAGE, runCertVerify } from './cert-verify.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openStore } from '../db/store.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -16,6 +17,10 @@ Commands:
                           Exit status 0 when intact, 1 when tampering is found.
   audit seal              Seal the current head of the audit chain with the HSM now.
   keys domains [--json]   List key domains with their KEK versions and secret counts.
+  ${CERT_VERIFY_USAGE}
+                          Check a certificate of sanitization offline (no database, no HSM).
+                          Exit status 0 and "valid" when its signature verifies (with the
+                          pinned key when --key is given), 1 with the reasons otherwise.
   help                    Show this text.
 
 The command uses the console's configuration: LOCKWARDEN_DATA_DIR, DATABASE_URL, … (see README).`;
@@ -26,6 +31,12 @@ async function run(argv: string[]): Promise<number> {
   if (!area || area === 'help' || area === '--help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  if (area === 'cert' && action === 'verify') {
+    return runCertVerify(rest, {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
   }
   const known = new Set(['audit verify', 'audit seal', 'keys domains']);
   if (!known.has(`${area} ${action ?? ''}`)) {

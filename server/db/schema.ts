@@ -78,6 +78,9 @@ export interface DatabaseSchema {
   tape_pools: TapePoolsTable;
   tape_keys: TapeKeysTable;
   tape_cartridges: TapeCartridgesTable;
+  erase_requests: EraseRequestsTable;
+  erase_items: EraseItemsTable;
+  certificates: CertificatesTable;
 }
 
 export interface JobsTable {
@@ -238,4 +241,45 @@ export interface TapeCartridgesTable {
   last_verified_at: string | null;
   verify_result: string | null;
   updated_at: string;
+}
+
+export interface EraseRequestsTable {
+  id: string;
+  method: string;
+  range_no: number | null;
+  reason: string;
+  schedule: string;
+  state: string;
+  requested_by: string;
+  approval_id: string;
+  approved_by: string | null;
+  run_at: string | null;
+  job_id: string | null;
+  item_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EraseItemsTable {
+  id: string;
+  request_id: string;
+  seq: number;
+  item_ref: string;
+  identity: string;
+  description: string;
+  state: string;
+  result: string | null;
+  certificate_id: string | null;
+  updated_at: string;
+}
+
+/** Certificates of sanitization: `document` and `signature` are JSON text, stored as signed. */
+export interface CertificatesTable {
+  id: string;
+  item_ref: string;
+  item_id: string;
+  request_id: string;
+  issued_at: string;
+  document: string;
+  signature: string;
 }

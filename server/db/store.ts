@@ -15,6 +15,8 @@ import { KyselyKeyDomainRepository } from './repositories/key-domains.repository
 import { KyselyManagedSecretRepository } from './repositories/managed-secrets.repository.ts';
 import { KyselySedDriveRepository } from './repositories/sed-drives.repository.ts';
 import { KyselyTapeRepository } from './repositories/tape.repository.ts';
+import { KyselyEraseRepository } from './repositories/erase.repository.ts';
+import { KyselyCertificateRepository } from './repositories/certificates.repository.ts';
 import { KyselySessionRepository } from './repositories/sessions.repository.ts';
 import { KyselyUserRepository } from './repositories/users.repository.ts';
 import type { DatabaseSchema } from './schema.ts';
@@ -43,6 +45,8 @@ function repositories(db: Kysely<DatabaseSchema>, dialect: Dialect, inTransactio
     auditSeals: new KyselyAuditSealRepository(db),
     sedDrives: new KyselySedDriveRepository(db),
     tape: new KyselyTapeRepository(db),
+    erase: new KyselyEraseRepository(db),
+    certificates: new KyselyCertificateRepository(db),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { CertificateRepository } from './certificate-repositories.ts';
+import type { EraseRepository } from './erase-repositories.ts';
 import type { TapeRepository } from './tape-repositories.ts';
 import type { Role } from '../../shared/schemas/auth.ts';
 import type {
@@ -122,6 +124,8 @@ export interface Repositories {
   auditSeals: AuditSealRepository;
   sedDrives: SedDriveRepository;
   tape: TapeRepository;
+  erase: EraseRepository;
+  certificates: CertificateRepository;
 }
 
 /** Repositories inside a transaction, plus a hook for work that must wait for the commit. */

@@ -14,6 +14,13 @@ import { AuditPageSchema, AuditQuerySchema } from '../schemas/audit.ts';
 import { FleetSummarySchema } from '../schemas/fleet.ts';
 import { ApprovalDecisionSchema, ApprovalSchema, DestroyRequestSchema } from '../schemas/approvals.ts';
 import { AuditVerificationSchema } from '../schemas/audit-verify.ts';
+import {
+  CertificateGetQuerySchema,
+  CertificateListQuerySchema,
+  CertificatePageSchema,
+  SignedCertificateSchema,
+  SigningKeySchema,
+} from '../schemas/certificates.ts';
 import { JobListQuerySchema, JobSchema } from '../schemas/jobs.ts';
 import {
   CreateKeyDomainRequestSchema,
@@ -40,6 +47,7 @@ import {
   TapeLibrarySchema,
   UnmountRequestSchema,
 } from '../schemas/tape.ts';
+import { CreateEraseRequestSchema, EraseRequestDetailSchema, EraseRequestSchema } from '../schemas/erase.ts';
 import {
   CartridgeListQuerySchema,
   CartridgeMountRequestSchema,
@@ -283,6 +291,19 @@ export const API = {
     body: VerificationRequestSchema,
     response: JobSchema,
   },
+  'erase.list': {
+    method: 'GET',
+    path: '/api/erase/requests',
+    response: z.object({ requests: z.array(EraseRequestSchema) }),
+  },
+  'erase.get': { method: 'GET', path: '/api/erase/requests/:id', response: EraseRequestDetailSchema },
+  'erase.create': {
+    method: 'POST',
+    path: '/api/erase/requests',
+    body: CreateEraseRequestSchema,
+    response: EraseRequestSchema,
+  },
+  'erase.cancel': { method: 'POST', path: '/api/erase/requests/:id/cancel', response: EraseRequestSchema },
   'jobs.list': {
     method: 'GET',
     path: '/api/jobs',
@@ -291,6 +312,25 @@ export const API = {
   },
   'jobs.get': { method: 'GET', path: '/api/jobs/:id', response: JobSchema },
   'jobs.cancel': { method: 'POST', path: '/api/jobs/:id/cancel', response: JobSchema },
+  'certificates.list': {
+    method: 'GET',
+    path: '/api/certificates',
+    query: CertificateListQuerySchema,
+    response: CertificatePageSchema,
+  },
+  'certificates.signingKey': {
+    method: 'GET',
+    path: '/api/certificates/signing-key',
+    response: SigningKeySchema,
+  },
+  'certificates.get': {
+    method: 'GET',
+    path: '/api/certificates/:id',
+    query: CertificateGetQuerySchema,
+    response: SignedCertificateSchema,
+  },
+  /** A printable HTML page (not JSON): open it in a browser tab, do not `api.call` it. */
+  'certificates.print': { method: 'GET', path: '/api/certificates/:id/print' },
 } as const satisfies Record<string, RouteSpec>;
 
 export type ApiName = keyof typeof API;

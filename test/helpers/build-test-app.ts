@@ -14,6 +14,7 @@ import type { ServicesHsm } from '../../server/compose.ts';
 import { MemoryHsm } from './memory-hsm.ts';
 import { sedFleetOf, type SedFleet, type SedPort } from '../../server/services/sed/sed-port.ts';
 import type { TapeFleetPort } from '../../server/services/tape/tape-port.ts';
+import type { Clock } from '../../server/platform/clock.ts';
 
 /** Cheap scrypt for tests: the real cost is exercised by the password-hasher test. */
 export const TEST_SCRYPT_COST = { N: 2 ** 10, r: 8, p: 1 };
@@ -31,6 +32,8 @@ export interface TestAppOptions {
   sedFleet?: SedFleet;
   /** Tape drives and libraries (the real drivers over the emulators). */
   tape?: TapeFleetPort;
+  /** A clock the test moves (scheduled work); default the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -69,8 +72,10 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
     logger,
     scryptCost: TEST_SCRYPT_COST,
     jobRunner: { pollMs: 20 },
+    eraseRetryDelaysMs: [20, 50],
     sed: opts.sedFleet ?? (opts.sed && sedFleetOf(new Map([['lab-host-1', opts.sed]]))),
     tape: opts.tape,
+    ...(opts.clock && { clock: opts.clock }),
   });
   if (opts.tape) registry.setTape(() => services.tape?.inventory.count() ?? { drives: 0, libraries: 0 });
   await services.users.ensureInitialAdmin(ADMIN_PASSWORD);

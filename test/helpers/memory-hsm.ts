@@ -1,4 +1,13 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+} from 'node:crypto';
 import { DriverError } from '../../server/drivers/core/driver-error.ts';
 import { Secret } from '../../server/drivers/core/secret.ts';
 import type { HsmSecretKind, HsmStatus } from '../../server/drivers/hsm/hsm-driver.ts';
@@ -34,7 +43,8 @@ function kcv(key: Buffer, kind: HsmSecretKind): string {
  * realistic. The real driver is tested against SoftHSM2 in test/contract.
  */
 export class MemoryHsm implements KeyHsm, SealHsm {
-  readonly keys = new Map<string, { type: 'kek' | 'hmac'; value: Buffer }>();
+  /** `ec`: a P-256 signing pair, `value` its PKCS#8 DER private key. */
+  readonly keys = new Map<string, { type: 'kek' | 'hmac' | 'ec'; value: Buffer }>();
   /** Throws a DriverError from the call named, `after` successful calls of it. */
   faults: { method: string; after: number; code?: DriverError['code'] }[] = [];
   readonly calls = new Map<string, number>();
@@ -53,7 +63,7 @@ export class MemoryHsm implements KeyHsm, SealHsm {
     }
   }
 
-  private key(label: string, type: 'kek' | 'hmac'): Buffer {
+  private key(label: string, type: 'kek' | 'hmac' | 'ec'): Buffer {
     const k = this.keys.get(label);
     if (!k || k.type !== type) throw new DriverError('HSM_KEY_NOT_FOUND', `no ${type} ${label}`);
     return k.value;
@@ -149,4 +159,25 @@ export class MemoryHsm implements KeyHsm, SealHsm {
   }
 
   static kcvOf = kcv;
+
+  createSigningKeyPair(label: string): Promise<void> {
+    this.hit('createSigningKeyPair');
+    if (this.keys.has(label)) throw new DriverError('HSM_KEY_EXISTS', 'label exists');
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    this.keys.set(label, { type: 'ec', value: privateKey.export({ format: 'der', type: 'pkcs8' }) });
+    return Promise.resolve();
+  }
+
+  getPublicKeySpki(label: string): Promise<Buffer> {
+    this.hit('getPublicKeySpki');
+    const key = createPrivateKey({ key: this.key(label, 'ec'), format: 'der', type: 'pkcs8' });
+    return Promise.resolve(createPublicKey(key).export({ format: 'der', type: 'spki' }));
+  }
+
+  /** ECDSA P-256 over SHA-256(data), raw r‖s (IEEE P1363), as the PKCS#11 driver returns it. */
+  signEcdsaSha256(label: string, data: Buffer): Promise<Buffer> {
+    this.hit('signEcdsaSha256');
+    const key = createPrivateKey({ key: this.key(label, 'ec'), format: 'der', type: 'pkcs8' });
+    return Promise.resolve(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }));
+  }
 }

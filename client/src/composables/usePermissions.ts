@@ -1,5 +1,5 @@
 import type { Role } from '../../../shared/schemas/auth.ts';
-import { AUDIT_READERS } from '../router/routes.ts';
+import { AUDIT_READERS, CERTIFICATE_READERS } from '../router/routes.ts';
 import { useSessionStore } from '../stores/session.ts';
 
 /**
@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   'approvals.decide': ['admin', 'security-officer'],
   'jobs.cancel': ['admin', 'security-officer', 'operator'],
   'audit.read': AUDIT_READERS,
+  /** List, download and print certificates of sanitization. */
+  'certificates.read': CERTIFICATE_READERS,
   /** Discover, enroll, lock, unlock, read-only, unlock all, request and use break-glass. */
   'sed.operate': ['admin', 'security-officer', 'operator'],
   /** Rotate a drive's credentials. */

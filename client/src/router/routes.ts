@@ -4,6 +4,9 @@ import type { Role } from '../../../shared/schemas/auth.ts';
 /** Roles that may read the audit trail (the server enforces the same list). */
 export const AUDIT_READERS: readonly Role[] = ['admin', 'security-officer', 'auditor'];
 
+/** Roles that may read certificates of sanitization (the server enforces the same list). */
+export const CERTIFICATE_READERS: readonly Role[] = ['admin', 'security-officer', 'auditor'];
+
 export const routes: RouteRecordRaw[] = [
   {
     path: '/login',
@@ -63,6 +66,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Audit', roles: AUDIT_READERS },
   },
   {
+    path: '/certificates',
+    name: 'certificates',
+    component: () => import('../views/CertificatesView.vue'),
+    meta: { title: 'Certificates', roles: CERTIFICATE_READERS },
+  },
+  {
     path: '/settings',
     name: 'settings',
     component: () => import('../views/SettingsView.vue'),
@@ -91,5 +100,6 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'keys', label: 'Keys' },
   { name: 'jobs', label: 'Jobs' },
   { name: 'audit', label: 'Audit', roles: AUDIT_READERS },
+  { name: 'certificates', label: 'Certificates', roles: CERTIFICATE_READERS },
   { name: 'settings', label: 'Settings' },
 ];

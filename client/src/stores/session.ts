@@ -4,6 +4,7 @@ import type { SessionInfo } from '../../../shared/schemas/auth.ts';
 import { api, isApiError, setCsrfTokenSource } from '../api/http.ts';
 import { useApprovalsStore } from './approvals.ts';
 import { useCartridgesStore } from './cartridges.ts';
+import { useCertificatesStore } from './certificates.ts';
 import { useDriveDetailStore } from './drive-detail.ts';
 import { useDrivesStore } from './drives.ts';
 import { useAuditStore } from './audit.ts';
@@ -54,6 +55,7 @@ export const useSessionStore = defineStore('session', () => {
     useAuditStore().dehydrate();
     useApprovalsStore().dehydrate();
     useCartridgesStore().dehydrate();
+    useCertificatesStore().dehydrate();
     useDriveDetailStore().dehydrate();
     useDrivesStore().dehydrate();
     useHsmStore().dehydrate();

@@ -7,6 +7,8 @@ import { sedDrivesMigration } from './0004-sed-drives.ts';
 import { approvalConsumedMigration } from './0005-approval-consumed.ts';
 import { auditTargetIndexMigration } from './0006-audit-target-index.ts';
 import { tapeCartridgesMigration } from './0007-tape-cartridges.ts';
+import { certificatesMigration } from './0008-certificates.ts';
+import { eraseMigration } from './0009-erase.ts';
 
 /**
  * Migrations are TypeScript objects listed here in order, not files found at run time, so
@@ -21,6 +23,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0005-approval-consumed': approvalConsumedMigration(),
     '0006-audit-target-index': auditTargetIndexMigration(),
     '0007-tape-cartridges': tapeCartridgesMigration(),
+    '0008-certificates': certificatesMigration(),
+    '0009-erase': eraseMigration(),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

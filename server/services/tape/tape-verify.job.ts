@@ -25,7 +25,7 @@ export type TapeVerifyParams = z.infer<typeof ParamsSchema>;
  */
 export type VerifyOutcome = 'ok' | 'blank' | 'plain' | 'other-key' | 'unreadable';
 
-interface Deps {
+export interface TapeVerifyDeps {
   store: Store;
   inventory: TapeInventoryService;
   mounts: TapeMountService;
@@ -41,7 +41,7 @@ interface Deps {
  * Resumable (cursor = next index) and cancellable between cartridges; findings count as
  * failed items so the job says plainly that something is wrong.
  */
-export function tapeVerifyJob(d: Deps): JobHandler<TapeVerifyParams> {
+export function tapeVerifyJob(d: TapeVerifyDeps): JobHandler<TapeVerifyParams> {
   return {
     kind: TAPE_VERIFY_JOB,
     paramsSchema: ParamsSchema,
@@ -95,8 +95,8 @@ export function tapeVerifyJob(d: Deps): JobHandler<TapeVerifyParams> {
   };
 }
 
-async function verifyOne(
-  d: Deps,
+export async function verifyOne(
+  d: TapeVerifyDeps,
   librarySerial: string,
   barcode: string,
   ctx: { actor: string; requestId: null },
@@ -147,7 +147,7 @@ async function verifyOne(
 
 /** Mounts into the first empty drive of the library that takes the cartridge. */
 async function mountInFreeDrive(
-  d: Deps,
+  d: TapeVerifyDeps,
   librarySerial: string,
   barcode: string,
   ctx: { actor: string; requestId: null },
