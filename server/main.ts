@@ -83,6 +83,12 @@ async function main(): Promise<void> {
   if (created?.oneTimePassword) printOneTimePassword(created.oneTimePassword);
   await services.seals.ensureKey();
   await services.domains.ensureDefaults();
+  // Jobs that resume after a restart (enrollment, verification, erase) find the tape estate
+  // read: libraries and drives are known by the serial they report, not before.
+  await Promise.race([
+    services.tape?.inventory.refresh() ?? Promise.resolve(),
+    new Promise((resolve) => setTimeout(resolve, 15_000).unref()),
+  ]);
   services.jobs.start();
 
   const { httpServer, io } = createApp({ config, logger, store, registry, services });

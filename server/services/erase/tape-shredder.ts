@@ -62,9 +62,9 @@ export class TapeShredder implements ItemEraser {
       };
     }
     const dbPart = `key ${cart.keyRef} destroyed at ${secret.destroyedAt ?? '?'}; no wrapped copy remains`;
-    const inLibrary = this.d.inventory
-      .library(cart.librarySerial)
-      .elements.some((e) => e.full && e.barcode === cart.barcode);
+    const inLibrary = (await this.d.inventory.libraryFresh(cart.librarySerial)).elements.some(
+      (e) => e.full && e.barcode === cart.barcode,
+    );
     if (!inLibrary) {
       return {
         passed: true,

@@ -107,6 +107,12 @@ export class TapeInventoryService {
     return this.drives.map((e) => e.dto);
   }
 
+  /** As `library`, reading the estate first when this serial has not been seen yet (after a start). */
+  async libraryFresh(serial: string): Promise<ReturnType<TapeInventoryService['library']>> {
+    if (!this.libraries.some((l) => l.dto.serial === serial)) await this.refresh();
+    return this.library(serial);
+  }
+
   library(serial: string): { dto: TapeLibrary; elements: LibraryElement[]; driver: TapeLibraryDriver } {
     const e = this.libraries.find((l) => l.dto.serial === serial);
     if (!e) throw new AppError('DEVICE_NOT_FOUND', `No tape library with serial ${serial}`);

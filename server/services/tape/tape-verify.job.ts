@@ -152,7 +152,7 @@ async function mountInFreeDrive(
   barcode: string,
   ctx: { actor: string; requestId: null },
 ): Promise<string> {
-  const lib = d.inventory.library(librarySerial);
+  const lib = await d.inventory.libraryFresh(librarySerial);
   const free = lib.elements.filter((e) => e.kind === 'drive' && !e.full && e.driveSerial);
   let last: unknown = new AppError(
     'TAPE_NOT_READY',
