@@ -24,7 +24,10 @@ let sam: Login;
 const lto9 = () => sim.drives.find((d) => d.model.generation === 9)!;
 
 function post(who: Login, path: string, body: unknown = {}) {
-  return who.agent.post(path).set('X-CSRF-Token', who.csrf).send(body as object);
+  return who.agent
+    .post(path)
+    .set('X-CSRF-Token', who.csrf)
+    .send(body as object);
 }
 
 async function job(who: Login, id: string) {
@@ -105,7 +108,9 @@ describe('crypto-shredding cartridges in the next maintenance window', () => {
   });
 
   it('is scheduled for the window once a security officer approves', async () => {
-    await post(sam, `/api/approvals/${approvalId}/approve`, { note: 'checked the retention list' }).expect(200);
+    await post(sam, `/api/approvals/${approvalId}/approve`, { note: 'checked the retention list' }).expect(
+      200,
+    );
     const r = (await olivia.agent.get(`/api/erase/requests/${requestId}`).expect(200)).body;
     // Next Saturday 02:00 in Berlin (UTC+1 in December).
     expect(r).toMatchObject({ state: 'scheduled', approvedBy: 'sam', runAt: '2026-12-05T01:00:00.000Z' });
@@ -116,7 +121,9 @@ describe('crypto-shredding cartridges in the next maintenance window', () => {
     ]);
     t.services.jobs.wake();
     await new Promise((r) => setTimeout(r, 200));
-    expect((await olivia.agent.get(`/api/erase/requests/${requestId}`).expect(200)).body.state).toBe('scheduled');
+    expect((await olivia.agent.get(`/api/erase/requests/${requestId}`).expect(200)).body.state).toBe(
+      'scheduled',
+    );
   });
 
   it('runs when the window opens: keys destroyed, verified by mounting, one certificate per cartridge', async () => {
@@ -138,7 +145,9 @@ describe('crypto-shredding cartridges in the next maintenance window', () => {
       purpose: 'read',
     });
     expect(read.body.error).toMatchObject({ code: 'TAPE_KEY_DESTROYED' });
-    await post(olivia, `/api/tape/libraries/${libSerial}/unmount`, { driveSerial: lto9().serial }).expect(200);
+    await post(olivia, `/api/tape/libraries/${libSerial}/unmount`, { driveSerial: lto9().serial }).expect(
+      200,
+    );
 
     const cert = (await sam.agent.get(`/api/certificates/${r.items[0].certificateId}`).expect(200)).body;
     expect(cert.document).toMatchObject({
@@ -190,6 +199,8 @@ describe('crypto-shredding cartridges in the next maintenance window', () => {
     expect(cancelled.body.state).toBe('cancelled');
     await advanceTo('2026-12-12T02:00:30Z');
     await new Promise((r) => setTimeout(r, 300));
-    expect((await olivia.agent.get('/api/tape/cartridges/A00006L9').expect(200)).body.keyState).toBe('active');
+    expect((await olivia.agent.get('/api/tape/cartridges/A00006L9').expect(200)).body.keyState).toBe(
+      'active',
+    );
   });
 });
