@@ -18,6 +18,8 @@ describe('roleCan', () => {
     ['sed.rotate', ['admin', 'security-officer']],
     ['tape.operate', ['admin', 'security-officer', 'operator']],
     ['tape.keys', ['admin', 'security-officer']],
+    ['erase.request', ['admin', 'security-officer', 'operator']],
+    ['erase.cancelAny', ['admin', 'security-officer']],
   ])('%s: %j', (permission, allowed) => {
     expect(ROLES.filter((role) => roleCan(role, permission))).toEqual(
       ROLES.filter((role) => allowed.includes(role)),

@@ -15,7 +15,7 @@ export const PERMISSIONS = {
   'audit.read': AUDIT_READERS,
   /** List, download and print certificates of sanitization. */
   'certificates.read': CERTIFICATE_READERS,
-  /** Discover, enroll, lock, unlock, read-only, unlock all, request and use break-glass. */
+  /** Discover, enroll, lock, unlock, read-only, read ranges, unlock all, request and use break-glass. */
   'sed.operate': ['admin', 'security-officer', 'operator'],
   /** Rotate a drive's credentials. */
   'sed.rotate': ['admin', 'security-officer'],
@@ -23,6 +23,10 @@ export const PERMISSIONS = {
   'tape.operate': ['admin', 'security-officer', 'operator'],
   /** Define cartridge pools, scratch and retire cartridges (tape key lifecycle). */
   'tape.keys': ['admin', 'security-officer'],
+  /** Request a crypto-erase (a second person approves), cancel one's own request. */
+  'erase.request': ['admin', 'security-officer', 'operator'],
+  /** Cancel anyone's erase request before it completes. */
+  'erase.cancelAny': ['admin', 'security-officer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

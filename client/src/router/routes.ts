@@ -66,6 +66,18 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Audit', roles: AUDIT_READERS },
   },
   {
+    path: '/erase',
+    name: 'erase',
+    component: () => import('../views/EraseView.vue'),
+    meta: { title: 'Erase schedule' },
+  },
+  {
+    path: '/approvals',
+    name: 'approvals',
+    component: () => import('../views/ApprovalsView.vue'),
+    meta: { title: 'Approvals', roles: AUDIT_READERS },
+  },
+  {
     path: '/certificates',
     name: 'certificates',
     component: () => import('../views/CertificatesView.vue'),
@@ -99,6 +111,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'tapes', label: 'Tapes' },
   { name: 'keys', label: 'Keys' },
   { name: 'jobs', label: 'Jobs' },
+  { name: 'erase', label: 'Erase schedule' },
+  { name: 'approvals', label: 'Approvals', roles: AUDIT_READERS },
   { name: 'audit', label: 'Audit', roles: AUDIT_READERS },
   { name: 'certificates', label: 'Certificates', roles: CERTIFICATE_READERS },
   { name: 'settings', label: 'Settings' },

@@ -7,6 +7,7 @@ import { useCartridgesStore } from './cartridges.ts';
 import { useCertificatesStore } from './certificates.ts';
 import { useDriveDetailStore } from './drive-detail.ts';
 import { useDrivesStore } from './drives.ts';
+import { useEraseStore } from './erase.ts';
 import { useAuditStore } from './audit.ts';
 import { useConnectionStore } from './connection.ts';
 import { useHsmStore } from './hsm.ts';
@@ -58,6 +59,7 @@ export const useSessionStore = defineStore('session', () => {
     useCertificatesStore().dehydrate();
     useDriveDetailStore().dehydrate();
     useDrivesStore().dehydrate();
+    useEraseStore().dehydrate();
     useHsmStore().dehydrate();
     useJobsStore().dehydrate();
     useKeysStore().dehydrate();

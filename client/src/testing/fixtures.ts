@@ -1,6 +1,7 @@
 // Small, valid DTOs for client tests (they pass the shared response schemas).
 import type { Approval } from '../../../shared/schemas/approvals.ts';
 import type { Cartridge, TapePool } from '../../../shared/schemas/cartridges.ts';
+import type { EraseRequest } from '../../../shared/schemas/erase.ts';
 import type { Job } from '../../../shared/schemas/jobs.ts';
 import type { AuditEvent } from '../../../shared/schemas/audit.ts';
 import type { KeyDomain } from '../../../shared/schemas/keys.ts';
@@ -245,6 +246,26 @@ export function cartridge(barcode: string, patch: Partial<Cartridge> = {}): Cart
     lastMountedAt: null,
     lastVerifiedAt: null,
     verifyResult: null,
+    ...patch,
+  };
+}
+
+export function eraseRequest(id: string, patch: Partial<EraseRequest> = {}): EraseRequest {
+  return {
+    id,
+    method: 'tape-shred',
+    range: null,
+    reason: 'retired',
+    schedule: { kind: 'now' },
+    state: 'pending-approval',
+    requestedBy: 'olivia',
+    approvalId: `ap-${id}`,
+    approvedBy: null,
+    runAt: null,
+    jobId: null,
+    itemCount: 1,
+    createdAt: '2026-12-03T09:00:00.000Z',
+    updatedAt: '2026-12-03T09:00:00.000Z',
     ...patch,
   };
 }

@@ -15,6 +15,7 @@ const KIND_LABELS: Record<string, string> = {
   'sed.rotate': 'SED credential rotation',
   'sed.unlock-all': 'Unlock all SEDs',
   'tape.enroll': 'Tape cartridge enrollment',
+  'erase.execute': 'Crypto-erase',
 };
 
 /** `kek.rotate` → `KEK rotation`; unknown kinds as they are. */
