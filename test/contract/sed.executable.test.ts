@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import { FileFleetStore } from '../../hardware-sims/sed/file-fleet-store.ts';
 import { runSedutil } from '../../hardware-sims/sed/sedutil-interpreter.ts';
 import { simDevicePathResolver } from '../../hardware-sims/sed/sim-control.ts';
@@ -17,6 +18,10 @@ import { describeSedContract } from './sed.contract.ts';
  * The real SedutilSedDriver + ExecFileRunner running the `sedutil-cli` executable simulator, as
  * the console runs the real binary; faults go in through the `sedsim` executable.
  */
+// Every call starts one or two sedutil-cli processes: on a busy two-core machine a contract test
+// of a dozen commands needs more than the default 20 s.
+vi.setConfig({ testTimeout: 90_000 });
+
 const HOST = 'test-host';
 const fleet = () =>
   fleetOf(

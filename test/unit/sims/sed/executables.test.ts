@@ -1,6 +1,9 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Each step runs the executables as separate processes; give them room on a busy machine.
+vi.setConfig({ testTimeout: 90_000 });
 import {
   createSimStateFile,
   fleetOf,
