@@ -2,9 +2,14 @@
  * `npm run bench -- sed [--drives N] [--concurrency C]`: "unlock all" after a power loss for N
  * simulated drives (default 200, on two hosts) through the real driver and the executable
  * sedutil-cli simulator (one process per command, as on a real host), against the ideal
- * measured in the same run: drives × (time of one unlock command) ÷ concurrency.
+ * measured in the same run: drives × (time of one unlock command) ÷ concurrency. Also reports
+ * the CPU the job took (the console's and its sedutil-cli processes', Linux only) and the
+ * CPU-bound ideal, which is the one that applies on a machine with fewer CPUs than the
+ * concurrency: each command is two processes (identity query, then the keyed command), and
+ * most of a simulator process's CPU is Node's own start-up.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDrive } from '../../hardware-sims/sed/drive-factory.ts';
@@ -71,6 +76,23 @@ function consoleWith(
   return buildServices({ config, store, hsm, logger, sed: sedFleetOf(ports), jobRunner: { pollMs: 20 } });
 }
 
+/** CPU ms of this process and of its waited-for children (the sedutil-cli processes); Linux only. */
+function cpuNow(): { console: number; tools: number | null } {
+  const own = process.cpuUsage();
+  return { console: (own.user + own.system) / 1000, tools: childrenCpuMs() };
+}
+
+/** CPU ms of the waited-for children so far (/proc/self/stat cutime + cstime); null off Linux. */
+function childrenCpuMs(): number | null {
+  try {
+    // Fields 16 and 17, counted after the parenthesised command name; USER_HZ is 100 on Linux.
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function waitJob(store: Awaited<ReturnType<typeof openStore>>, id: string) {
   for (;;) {
     const j = await store.jobs.find(id);
@@ -127,6 +149,7 @@ async function main() {
   const admin1 = sedPasswordFromSecret(raw);
   const driver = real.get(probe.host)!;
   const samples: number[] = [];
+  const probeCpu0 = cpuNow();
   for (let i = 0; i < 7; i++) {
     const t = performance.now();
     await driver.setLockState({
@@ -138,6 +161,7 @@ async function main() {
     });
     samples.push(performance.now() - t);
   }
+  const probeCpu1 = cpuNow();
   admin1.dispose();
   raw.dispose();
   await driver.setLockState({
@@ -155,8 +179,19 @@ async function main() {
   });
   const perCommandMs = [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] as number;
   const idealMs = (DRIVES * perCommandMs) / CONCURRENCY;
+  // The same command's CPU (console + its sedutil-cli processes). While every command is
+  // CPU-bound, no run beats drives × that ÷ min(concurrency, CPUs): on a 2-CPU machine with
+  // concurrency 16, `ratio` cannot pass about 2/16 however fast each command gets.
+  const cpus = availableParallelism();
+  const perCommandCpuMs =
+    probeCpu0.tools === null || probeCpu1.tools === null
+      ? null
+      : (probeCpu1.tools - probeCpu0.tools + probeCpu1.console - probeCpu0.console) / samples.length;
+  const cpuIdealMs =
+    perCommandCpuMs === null ? null : (DRIVES * perCommandCpuMs) / Math.min(CONCURRENCY, cpus);
 
   services.jobs.start();
+  const cpu0 = cpuNow();
   const t0 = performance.now();
   const job = await store.transaction((tx) =>
     services.jobs.enqueue(tx, {
@@ -167,6 +202,7 @@ async function main() {
   );
   const done = await waitJob(store, job.id);
   const actualMs = performance.now() - t0;
+  const cpu1 = cpuNow();
   await services.jobs.stop();
   for (const d of real.values()) await d.close();
   await hsm.close();
@@ -185,6 +221,12 @@ async function main() {
     rate: Math.round((DRIVES / actualMs) * 1000 * 10) / 10,
     baseline: Math.round((DRIVES / idealMs) * 1000 * 10) / 10,
     ratio: Math.round((idealMs / actualMs) * 1000) / 1000,
+    cpus,
+    perCommandCpuMs: perCommandCpuMs === null ? null : Math.round(perCommandCpuMs),
+    cpuIdealMs: cpuIdealMs === null ? null : Math.round(cpuIdealMs),
+    cpuRatio: cpuIdealMs === null ? null : Math.round((cpuIdealMs / actualMs) * 1000) / 1000,
+    consoleCpuMs: Math.round(cpu1.console - cpu0.console),
+    toolCpuMs: cpu0.tools === null || cpu1.tools === null ? null : Math.round(cpu1.tools - cpu0.tools),
   };
   console.log(
     `SED "unlock all" benchmark (${DRIVES} drives on ${HOSTS.length} hosts, executable sedutil-cli simulator)`,
@@ -193,6 +235,13 @@ async function main() {
   console.log(`  ideal (drives × command ÷ ${CONCURRENCY})  : ${figures.idealMs} ms`);
   console.log(`  Lockwarden unlock-all job        : ${figures.actualMs} ms (${figures.rate} drives/s)`);
   console.log(`  ratio ideal / actual             : ${figures.ratio}`);
+  console.log(
+    `  CPU during the job               : console ${figures.consoleCpuMs} ms, sedutil-cli processes ${figures.toolCpuMs ?? '?'} ms`,
+  );
+  if (figures.cpuIdealMs !== null)
+    console.log(
+      `  CPU-bound ideal (drives × ${figures.perCommandCpuMs} ms CPU ÷ ${Math.min(CONCURRENCY, cpus)}): ${figures.cpuIdealMs} ms, ratio ${figures.cpuRatio} (${cpus} CPUs, shared with whatever else runs)`,
+    );
   console.log(JSON.stringify(figures));
 }
 

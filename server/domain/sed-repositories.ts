@@ -24,6 +24,11 @@ export interface SedStatusSnapshot {
     readLocked: boolean;
     writeLocked: boolean;
   }[];
+  /**
+   * When `ranges` were last listed (Admin1); absent while they never were. `--query` cannot list
+   * them, so a re-query keeps the last list, whose lock bits may be older than `locked`.
+   */
+  rangesReadAt?: string;
   [key: string]: unknown;
 }
 

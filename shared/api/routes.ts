@@ -197,6 +197,11 @@ export const API = {
     body: SedLockRequestSchema,
     response: SedDriveSchema,
   },
+  'sed.refreshRanges': {
+    method: 'POST',
+    path: '/api/sed-drives/:id/ranges/refresh',
+    response: SedDriveSchema,
+  },
   'sed.rotate': { method: 'POST', path: '/api/sed-drives/:id/rotation', response: JobSchema },
   'sed.breakGlass': {
     method: 'POST',

@@ -38,6 +38,8 @@ export const SedDriveSchema = z.object({
   mbrEnabled: z.boolean(),
   mbrDone: z.boolean(),
   ranges: z.array(SedRangeSchema),
+  /** When the ranges were last listed (that takes Admin1); null while they never were. */
+  rangesReadAt: z.string().nullable(),
   /** Whether escrowed credentials exist (their values never leave the server). */
   hasCredentials: z.boolean(),
   credentialRotationPending: z.boolean(),

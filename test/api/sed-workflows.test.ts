@@ -71,7 +71,9 @@ describe('SED workflows over REST', () => {
       hasCredentials: true,
       mbrEnabled: false,
     });
+    // Read with Admin1 at the end of enrollment (a query cannot list ranges).
     expect(drive.ranges[0]).toMatchObject({ readLockEnabled: true, writeLockEnabled: true });
+    expect(drive.rangesReadAt).not.toBeNull();
     const sim = sed.drives.get('/dev/sda')!;
     expect(sim.sid).not.toBe(sim.msid);
     expect(sim.admin1).not.toBe(sim.sid);
@@ -103,6 +105,83 @@ describe('SED workflows over REST', () => {
     expect(unlocked.body).toMatchObject({ locked: false });
     const actions = (await t.store.audit.list({ limit: 50 })).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['sed.lock', 'sed.unlock']));
+  });
+
+  it('reads the locking ranges with Admin1 for operators, audited, and refreshes them after a lock', async () => {
+    const drive = await driveBySerial('S4EVNX0R100000');
+    const row = (await t.store.sedDrives.find(drive.id))!;
+    const listed = sed.calls.filter((c) => c === 'listRanges').length;
+    const res = await op.agent
+      .post(`/api/sed-drives/${drive.id}/ranges/refresh`)
+      .set('X-CSRF-Token', op.csrf)
+      .expect(200);
+    expect(sed.calls.filter((c) => c === 'listRanges').length - listed).toBe(1);
+    expect(res.body.ranges).toEqual([
+      {
+        range: 0,
+        start: 0,
+        length: 0,
+        readLockEnabled: true,
+        writeLockEnabled: true,
+        readLocked: false,
+        writeLocked: false,
+      },
+    ]);
+    expect(res.body).toMatchObject({ locked: false, rangesReadAt: expect.any(String) });
+    expect((await op.agent.get(`/api/sed-drives/${drive.id}`)).body.ranges).toEqual(res.body.ranges);
+    const [read] = await t.store.audit.list({ limit: 1, action: 'sed.ranges.read' });
+    expect(read).toMatchObject({ actor: 'olivia', target: `sed:${drive.serial}`, outcome: 'success' });
+    const uses = await t.store.audit.list({ limit: 5, action: 'secret.use' });
+    expect(uses[0]).toMatchObject({
+      target: `secret:${row.admin1SecretId}`,
+      details: { use: 'process', purpose: 'read locking ranges' },
+    });
+
+    // A lock change reads them back (one more sedutil command); unlock-all does not.
+    const locked = await op.agent
+      .post(`/api/sed-drives/${drive.id}/lock-state`)
+      .set('X-CSRF-Token', op.csrf)
+      .send({ mode: 'RO' })
+      .expect(200);
+    expect(locked.body.ranges[0]).toMatchObject({ readLocked: false, writeLocked: true });
+    expect(locked.body.locked).toBe(true);
+    await op.agent
+      .post(`/api/sed-drives/${drive.id}/lock-state`)
+      .set('X-CSRF-Token', op.csrf)
+      .send({ mode: 'RW' })
+      .expect(200);
+
+    const auditor = await t.createUser('aude', 'auditor').then(() => t.login('aude', 'aude-password-123'));
+    const denied = await auditor.agent
+      .post(`/api/sed-drives/${drive.id}/ranges/refresh`)
+      .set('X-CSRF-Token', auditor.csrf);
+    expect(denied.status).toBe(403);
+    const fresh = await driveBySerial('S4EVNX0R100005');
+    const notEnrolled = await op.agent
+      .post(`/api/sed-drives/${fresh.id}/ranges/refresh`)
+      .set('X-CSRF-Token', op.csrf);
+    expect(notEnrolled.status).toBe(409);
+    expect(notEnrolled.body.error.code).toBe('SED_NOT_ENROLLED');
+  });
+
+  it('a refused range read is reported once, audited, and leaves the last ranges', async () => {
+    const drive = await driveBySerial('S4EVNX0R100000');
+    const sim = sed.drives.get('/dev/sda')!;
+    const real = sim.admin1;
+    sim.admin1 = 'changed-behind-our-back';
+    const before = sed.calls.filter((c) => c === 'listRanges').length;
+    const res = await op.agent
+      .post(`/api/sed-drives/${drive.id}/ranges/refresh`)
+      .set('X-CSRF-Token', op.csrf);
+    expect(res.status).toBe(502);
+    expect(res.body.error.code).toBe('SED_AUTH_FAILED');
+    expect(sed.calls.filter((c) => c === 'listRanges').length - before).toBe(1);
+    expect(sim.tries).toBe(1);
+    const [failed] = await t.store.audit.list({ limit: 1, action: 'sed.ranges.read' });
+    expect(failed).toMatchObject({ outcome: 'failure', details: { error: 'SED_AUTH_FAILED' } });
+    expect((await op.agent.get(`/api/sed-drives/${drive.id}`)).body.ranges).toHaveLength(1);
+    sim.admin1 = real;
+    sim.tries = 0;
   });
 
   it('rotates credentials two-phase; the new Admin1 unlocks, the old is deactivated', async () => {

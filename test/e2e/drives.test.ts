@@ -160,8 +160,12 @@ describe('drives dashboard in Chromium', () => {
       await page.waitForURL((url) => url.pathname.startsWith('/drives/'));
       expect(await page.getByTestId('drive-serial').innerText()).toBe(a.serial);
       expect(await page.getByTestId('drive-credentials').innerText()).toBe('escrowed');
-      // Ranges: the server reports none yet (its query does not list them); the table shows them if it does.
+      // Ranges: read with Admin1 at enrollment, and again on request; the global range enforces locking.
       await page.getByRole('heading', { name: 'Locking ranges' }).waitFor();
+      await page.getByTestId('read-ranges').click();
+      await page.getByRole('button', { name: 'Read ranges' }).waitFor();
+      const global = page.locator('tr[data-range="0"]');
+      expect((await global.locator('td').allInnerTexts()).slice(3)).toEqual(['yes', 'yes', 'open', 'open']);
       await page.locator('tr[data-action="sed.unlock"]').first().waitFor();
       expect(await page.locator('tr[data-action="sed.lock"]').count()).toBeGreaterThan(0);
       expect(await page.locator('tr[data-action="sed.enroll"]').count()).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { DriverError } from '../../server/drivers/core/driver-error.ts';
 import { Secret } from '../../server/drivers/core/secret.ts';
 import type { SedStatusSnapshot } from '../../server/domain/sed-repositories.ts';
-import type { SedDeviceInfo, SedLockMode, SedPort } from '../../server/services/sed/sed-port.ts';
+import type { SedDeviceInfo, SedLockMode, SedPort, SedRange } from '../../server/services/sed/sed-port.ts';
 
 interface Drive {
   info: SedDeviceInfo;
@@ -89,26 +89,15 @@ export class MemorySed implements SedPort {
     }
   }
 
+  /** What `--query` shows: Level-0 bits only; the ranges need Admin1 (`listRanges`). */
   private status(d: Drive): SedStatusSnapshot {
     return {
       lockingSupported: d.info.ssc !== 'none',
       lockingEnabled: d.lspActive,
-      locked: d.lspActive && (d.rl || d.wl),
+      locked: d.lspActive && ((d.rle && d.rl) || (d.wle && d.wl)),
       mbrEnabled: d.mbrEnabled,
       mbrDone: false,
-      ranges: d.lspActive
-        ? [
-            {
-              range: 0,
-              start: 0,
-              length: 0,
-              readLockEnabled: d.rle,
-              writeLockEnabled: d.wle,
-              readLocked: d.rl,
-              writeLocked: d.wl,
-            },
-          ]
-        : [],
+      ranges: [],
     };
   }
 
@@ -185,6 +174,24 @@ export class MemorySed implements SedPort {
     this.hit('verifyAdmin1');
     const d = this.drive(path, serial);
     this.auth(d, d.admin1, admin1);
+  }
+
+  async listRanges(path: string, admin1: Secret, serial: string): Promise<SedRange[]> {
+    this.hit('listRanges');
+    const d = this.drive(path, serial);
+    if (!d.lspActive) throw new DriverError('SED_INVALID_STATE', 'Locking SP not active');
+    this.auth(d, d.admin1, admin1);
+    return [
+      {
+        range: 0,
+        start: 0,
+        length: 0,
+        readLockEnabled: d.rle,
+        writeLockEnabled: d.wle,
+        readLocked: d.rl,
+        writeLocked: d.wl,
+      },
+    ];
   }
 
   passwordFromSecret(secret: Secret): Secret {

@@ -94,6 +94,54 @@ describe('SED end to end on the executable simulator', { timeout: 90_000 }, () =
     expect((await lock(nvme0.id, 'RW')).body.locked).toBe(false);
   });
 
+  it('enroll → read ranges (Admin1) → the global range enforces locking → lock → power-cycle', async () => {
+    const sde = (await op.agent.get('/api/sed-drives?search=/dev/sde')).body.drives[0];
+    expect(sde).toMatchObject({ model: 'KINGSTON SUV500120G', ranges: [], rangesReadAt: null });
+    const enroll = await op.agent
+      .post(`/api/sed-drives/${sde.id}/enrollment`)
+      .set('X-CSRF-Token', op.csrf)
+      .expect(202);
+    expect((await finished(enroll.body.id)).state).toBe('succeeded');
+    const read = await op.agent
+      .post(`/api/sed-drives/${sde.id}/ranges/refresh`)
+      .set('X-CSRF-Token', op.csrf)
+      .expect(200);
+    // sedutil lists LR0..MaxRanges; only the global range enforces locks after enrollment.
+    expect(read.body.ranges.length).toBeGreaterThan(1);
+    expect(read.body.ranges[0]).toEqual({
+      range: 0,
+      start: 0,
+      length: 0,
+      readLockEnabled: true,
+      writeLockEnabled: true,
+      readLocked: false,
+      writeLocked: false,
+    });
+    expect(read.body.ranges.slice(1).every((r: { readLockEnabled: boolean }) => !r.readLockEnabled)).toBe(
+      true,
+    );
+    expect(read.body).toMatchObject({ locked: false, rangesReadAt: expect.any(String) });
+
+    const locked = (await lock(sde.id, 'LK')).body;
+    expect(locked.locked).toBe(true);
+    expect(locked.ranges[0]).toMatchObject({ readLocked: true, writeLocked: true });
+    expect(locked.rangesReadAt > read.body.rangesReadAt).toBe(true);
+
+    await sedsim('power-cycle', '/dev/sde');
+    const again = await op.agent
+      .post(`/api/sed-drives/${sde.id}/ranges/refresh`)
+      .set('X-CSRF-Token', op.csrf)
+      .expect(200);
+    expect(again.body.ranges[0]).toMatchObject({
+      readLockEnabled: true,
+      readLocked: true,
+      writeLocked: true,
+    });
+    const unlocked = (await lock(sde.id, 'RW')).body;
+    expect(unlocked).toMatchObject({ locked: false });
+    expect(unlocked.ranges[0]).toMatchObject({ readLocked: false, writeLocked: false });
+  });
+
   it('SP_BUSY, a vanished drive and a swapped device path each give a clear error and change nothing', async () => {
     await sedsim('fault', '/dev/nvme0', 'sp-busy');
     const busy = await lock(nvme0.id, 'LK');

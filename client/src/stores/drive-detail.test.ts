@@ -64,6 +64,38 @@ describe('drive detail store', () => {
     expect(detail.drive?.locked).toBe(true);
   });
 
+  it('has the server read the ranges and shows the drive it answers with', async () => {
+    const read = {
+      ...drive,
+      locked: true,
+      rangesReadAt: '2026-01-02T00:00:00.000Z',
+      ranges: [{ ...drive.ranges[0]!, readLockEnabled: true, writeLockEnabled: true, readLocked: true }],
+    };
+    const detail = await opened(() => json(200, read));
+    const pending = detail.readRanges();
+    expect(detail.rangesBusy).toBe(true);
+    await detail.readRanges(); // a second click while reading asks nothing more
+    await pending;
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([
+      expect.objectContaining({ url: '/api/sed-drives/d1/ranges/refresh' }),
+    ]);
+    expect(detail.drive).toMatchObject({ locked: true, rangesReadAt: read.rangesReadAt });
+    expect(detail.rangesBusy).toBe(false);
+    expect(detail.rangesError).toBeNull();
+  });
+
+  it('keeps a refused range read as a message, not a rejection, and forgets it on another drive', async () => {
+    const detail = await opened(() =>
+      apiError(502, 'SED_AUTH_FAILED', 'read locking ranges: NOT_AUTHORIZED'),
+    );
+    await detail.readRanges();
+    expect(detail.rangesError).toBe('read locking ranges: NOT_AUTHORIZED');
+    expect(detail.drive?.ranges).toEqual(drive.ranges);
+    handler = () => json(200, sedDrive('d2'));
+    await detail.open('d2');
+    expect(detail.rangesError).toBeNull();
+  });
+
   it('finds the drive’s history by reading the trail backwards a few pages at a time', async () => {
     const detail = await opened(trail(5_000, 100));
     await detail.scanHistory();

@@ -60,6 +60,10 @@ export const useDriveDetailStore = defineStore('drive-detail', () => {
   /** Audit records read so far, the drive's and others'. */
   const historyScanned = shallowRef(0);
 
+  /** A "read ranges" request in flight, and its last failure. */
+  const rangesBusy = shallowRef(false);
+  const rangesError = shallowRef<string | null>(null);
+
   /** Break-glass requests made here, by drive id (kept across navigation within the session). */
   const grants = shallowReactive(new Map<string, Approval>());
 
@@ -101,6 +105,8 @@ export const useDriveDetailStore = defineStore('drive-detail', () => {
       drive.value = null;
       error.value = null;
       notFound.value = false;
+      rangesBusy.value = false;
+      rangesError.value = null;
       resetHistory();
     }
     return load();
@@ -109,6 +115,24 @@ export const useDriveDetailStore = defineStore('drive-detail', () => {
   /** Takes a drive the server returned after an action. */
   function setDrive(next: SedDrive): void {
     if (next.id === id.value) drive.value = next;
+  }
+
+  /**
+   * Has the server list the drive's locking ranges (with its escrowed Admin1; audited) and
+   * takes the drive it answers with. A failure is kept in `rangesError`, never thrown.
+   */
+  async function readRanges(): Promise<void> {
+    const wanted = id.value;
+    if (wanted === null || rangesBusy.value) return;
+    rangesBusy.value = true;
+    rangesError.value = null;
+    try {
+      setDrive(await api.call('sed.refreshRanges', { params: { id: wanted } }));
+    } catch (err) {
+      if (wanted === id.value) rangesError.value = errorMessage(err);
+    } finally {
+      if (wanted === id.value) rangesBusy.value = false;
+    }
   }
 
   /** A live `device:updated`; other drives and devices are ignored. */
@@ -234,6 +258,8 @@ export const useDriveDetailStore = defineStore('drive-detail', () => {
     drive.value = null;
     error.value = null;
     notFound.value = false;
+    rangesBusy.value = false;
+    rangesError.value = null;
     resetHistory();
     grants.clear();
   }
@@ -250,9 +276,12 @@ export const useDriveDetailStore = defineStore('drive-detail', () => {
     historyStarted,
     historyCursor,
     historyScanned,
+    rangesBusy,
+    rangesError,
     open,
     load,
     setDrive,
+    readRanges,
     applyUpdate,
     scanHistory,
     refreshHistory,

@@ -105,6 +105,7 @@ export function sedDrive(id: string, patch: Partial<SedDrive> = {}): SedDrive {
         writeLocked: false,
       },
     ],
+    rangesReadAt: null,
     hasCredentials: false,
     credentialRotationPending: false,
     lastError: null,

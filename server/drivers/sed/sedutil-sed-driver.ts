@@ -244,6 +244,13 @@ export class SedutilSedDriver implements S.SedDriver {
   /**
    * The keyed-command protocol: canonical path, then (inside the drive's queue slot) the serial
    * check and the Opal check, then the command. Passwords were validated by the caller already.
+   *
+   * The serial comes from a fresh `--query` in the same slot every time, even when the drive was
+   * queried moments earlier (discovery, a refresh, the previous command of a job): a device path
+   * can move between any two commands, and only a read right before the command, with nothing
+   * else let onto the drive in between, is identity before action (invariant 2). Reusing an
+   * earlier answer would save one process per command (half of "unlock all") by widening exactly
+   * the window this check exists to close.
    */
   async #keyed(
     target: S.SedTarget,

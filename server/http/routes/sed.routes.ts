@@ -94,6 +94,15 @@ export function sedRoutes(services: Pick<Services, 'sed'>): Router {
     },
   );
   router.post(
+    API['sed.refreshRanges'].path,
+    allow(...OPERATORS),
+    validate({ params: IdParamSchema }),
+    async (req, res) => {
+      const drive = await sed().locks.readRanges(paramsOf<{ id: string }>(res).id, actorCtx(res, req));
+      res.json(toSedDriveDto(drive));
+    },
+  );
+  router.post(
     API['sed.rotate'].path,
     allow(...KEY_ADMINS),
     validate({ params: IdParamSchema }),

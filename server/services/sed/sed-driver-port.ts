@@ -2,7 +2,7 @@ import { isDriverError } from '../../drivers/core/driver-error.ts';
 import type { Secret } from '../../drivers/core/secret.ts';
 import type { SedDriver, SedQueryResult } from '../../drivers/sed/sed-driver.ts';
 import type { SedStatusSnapshot } from '../../domain/sed-repositories.ts';
-import type { SedDeviceInfo, SedLockMode, SedPort } from './sed-port.ts';
+import type { SedDeviceInfo, SedLockMode, SedPort, SedRange } from './sed-port.ts';
 
 const LOCK_STATE = { LK: 'locked', RW: 'unlocked', RO: 'read-only' } as const;
 
@@ -112,5 +112,18 @@ export class SedDriverPort implements SedPort {
 
   verifyAdmin1(device: string, password: Secret, expectedSerial: string) {
     return this.driver.checkCredential({ device, expectedSerial, authority: 'Admin1', password });
+  }
+
+  async listRanges(device: string, admin1Password: Secret, expectedSerial: string): Promise<SedRange[]> {
+    const ranges = await this.driver.listRanges({ device, expectedSerial, admin1Password });
+    return ranges.map((r) => ({
+      range: r.range,
+      start: r.start,
+      length: r.length,
+      readLockEnabled: r.readLockEnabled,
+      writeLockEnabled: r.writeLockEnabled,
+      readLocked: r.readLocked,
+      writeLocked: r.writeLocked,
+    }));
   }
 }

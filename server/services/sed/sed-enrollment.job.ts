@@ -11,6 +11,7 @@ import { SED_DOMAIN, escrowSedCredentials, withSedPassword, withTwoSedPasswords 
 import { sedCall } from './sed-errors.ts';
 import type { SedInventoryService } from './sed-inventory.service.ts';
 import type { SedFleet } from './sed-port.ts';
+import { readSedRanges } from './sed-ranges.ts';
 
 export const SED_ENROLL_JOB = 'sed.enroll';
 export { SED_DOMAIN };
@@ -204,7 +205,11 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
         },
       });
     });
-    await d.inventory.refresh(drive.id);
+    const enrolled = await d.inventory.refresh(drive.id);
+    // The ranges as the drive now holds them (the global range enforcing read and write locks).
+    // Enrollment is done whatever this gives: a failed read is audited and the drive page offers
+    // to read them again.
+    await readSedRanges(d, enrolled, { actor: job.job.createdBy, requestId: null }).catch(() => undefined);
   }
 
   return {

@@ -2,12 +2,17 @@ import type { SedDrive } from '../../../shared/schemas/sed.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { DomainEvents } from '../../domain/events.ts';
 import type { Store } from '../../domain/repositories.ts';
-import type { SedDriveQuery, SedDriveRecord, SedDriveState } from '../../domain/sed-repositories.ts';
+import type {
+  SedDriveQuery,
+  SedDriveRecord,
+  SedDriveState,
+  SedStatusSnapshot,
+} from '../../domain/sed-repositories.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { IdGen } from '../../platform/ids.ts';
 import type { AuditService } from '../audit.service.ts';
 import { sedCall } from './sed-errors.ts';
-import type { SedFleet } from './sed-port.ts';
+import type { SedFleet, SedRange } from './sed-port.ts';
 
 /** Opal SSCs this console can own and lock (Enterprise needs band commands sedutil lacks). */
 const MANAGEABLE = new Set(['opal2', 'opal1']);
@@ -31,12 +36,28 @@ export function toSedDriveDto(d: SedDriveRecord): SedDrive {
     mbrEnabled: d.status.mbrEnabled,
     mbrDone: d.status.mbrDone,
     ranges: d.status.ranges,
+    rangesReadAt: d.status.rangesReadAt ?? null,
     hasCredentials: d.admin1SecretId !== null,
     credentialRotationPending: d.pendingAdmin1SecretId !== null && d.state === 'rotating',
     lastError: d.lastError,
     lastSeenAt: d.lastSeenAt,
     updatedAt: d.updatedAt,
   };
+}
+
+/** Opal's Level-0 "Locked": some range enforces a lock it has set. */
+export function anyRangeLocked(ranges: readonly SedRange[]): boolean {
+  return ranges.some((r) => (r.readLockEnabled && r.readLocked) || (r.writeLockEnabled && r.writeLocked));
+}
+
+/**
+ * A fresh `--query` snapshot with the ranges last listed kept: the query cannot list them (that
+ * takes Admin1). A drive whose Locking SP is no longer active has none.
+ */
+function withKnownRanges(previous: SedStatusSnapshot, fresh: SedStatusSnapshot): SedStatusSnapshot {
+  if (fresh.ranges.length > 0 || !fresh.lockingEnabled) return fresh;
+  if (previous.rangesReadAt === undefined) return { ...fresh, ranges: previous.ranges };
+  return { ...fresh, ranges: previous.ranges, rangesReadAt: previous.rangesReadAt };
 }
 
 /**
@@ -127,7 +148,7 @@ export class SedInventoryService {
         devicePath: full.devicePath,
         host: host,
         firmware: full.firmware,
-        status: full.status,
+        status: withKnownRanges(existing.status, full.status),
         lastSeenAt: now,
         updatedAt: now,
         ...(existing.state === 'missing' && {
@@ -176,10 +197,46 @@ export class SedInventoryService {
       );
     }
     const now = this.d.clock.now().toISOString();
-    await this.d.store.sedDrives.update(id, { status: full.status, lastSeenAt: now, updatedAt: now });
-    const updated = { ...drive, status: full.status, lastSeenAt: now, updatedAt: now };
+    const status = withKnownRanges(drive.status, full.status);
+    await this.d.store.sedDrives.update(id, { status, lastSeenAt: now, updatedAt: now });
+    const updated = { ...drive, status, lastSeenAt: now, updatedAt: now };
     this.publish(updated);
     return updated;
+  }
+
+  /**
+   * Records the locking ranges just listed (and the Level-0 lock bit they imply), with its
+   * `sed.ranges.read` audit record in the same transaction.
+   */
+  async recordRanges(
+    driveId: string,
+    ranges: SedRange[],
+    ctx: { actor: string; requestId: string | null },
+  ): Promise<SedDriveRecord> {
+    const now = this.d.clock.now().toISOString();
+    return this.d.store.transaction(async (tx) => {
+      const drive = await tx.sedDrives.find(driveId);
+      if (!drive) throw new AppError('DEVICE_NOT_FOUND', 'No such drive');
+      const status = { ...drive.status, ranges, rangesReadAt: now, locked: anyRangeLocked(ranges) };
+      const patch = { status, lastSeenAt: now, updatedAt: now };
+      await tx.sedDrives.update(driveId, patch);
+      await this.d.audit.record(tx, {
+        actor: ctx.actor,
+        action: 'sed.ranges.read',
+        target: `sed:${drive.serial}`,
+        outcome: 'success',
+        requestId: ctx.requestId,
+        details: {
+          devicePath: drive.devicePath,
+          host: drive.host,
+          ranges: ranges.length,
+          lockedRanges: ranges.filter((r) => anyRangeLocked([r])).map((r) => r.range),
+        },
+      });
+      const updated = { ...drive, ...patch };
+      tx.afterCommit(() => this.publish(updated));
+      return updated;
+    });
   }
 
   /** Records lock bits the drive just accepted, without asking it again. */

@@ -7,6 +7,7 @@ import { withSedPassword } from './sed-credentials.ts';
 import { sedCall } from './sed-errors.ts';
 import type { SedInventoryService } from './sed-inventory.service.ts';
 import type { SedFleet, SedLockMode } from './sed-port.ts';
+import { readSedRanges } from './sed-ranges.ts';
 
 const MODE_WORDS: Record<SedLockMode, string> = { LK: 'lock', RW: 'unlock', RO: 'read-only' };
 
@@ -33,8 +34,22 @@ export class SedLockService {
     mode: SedLockMode,
     ctx: { actor: string; requestId: string | null; refresh?: boolean },
   ): Promise<SedDriveRecord> {
+    return this.serialised(driveId, () => this.apply(driveId, range, mode, ctx));
+  }
+
+  /** Lists the drive's locking ranges (Admin1) and records them on the drive (`sed.ranges.read`). */
+  async readRanges(
+    driveId: string,
+    ctx: { actor: string; requestId: string | null },
+  ): Promise<SedDriveRecord> {
+    return this.serialised(driveId, async () =>
+      readSedRanges(this.d, await this.d.inventory.require(driveId), ctx),
+    );
+  }
+
+  private async serialised<T>(driveId: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.busy.get(driveId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.apply(driveId, range, mode, ctx));
+    const run = previous.catch(() => undefined).then(fn);
     this.busy.set(driveId, run);
     try {
       return await run;
@@ -77,10 +92,19 @@ export class SedLockService {
       throw err;
     }
     await this.audit(drive, range, mode, ctx, 'success', null);
-    if (ctx.refresh !== false) return this.d.inventory.refresh(driveId);
-    // Bulk work skips the re-query (one more sedutil process per drive) and records the
-    // lock bits the drive just accepted; the next discovery re-reads everything.
-    return this.d.inventory.recordLockState(drive, range, mode);
+    // Bulk work (unlock all) skips the read-back (more sedutil processes per drive) and records
+    // the lock bits the drive just accepted; the next discovery re-reads the rest.
+    if (ctx.refresh === false) return this.d.inventory.recordLockState(drive, range, mode);
+    if (drive.state !== 'enrolled') return this.d.inventory.refresh(driveId);
+    try {
+      // The ranges as the drive now holds them: one more command (after the identity check),
+      // which also gives the Level-0 lock bit. The query's other bits do not change with a lock.
+      return await readSedRanges(this.d, drive, ctx);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      // The lock change stands (and is audited); only the read-back failed (audited too).
+      return this.d.inventory.recordLockState(drive, range, mode);
+    }
   }
 
   private async audit(

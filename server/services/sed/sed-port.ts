@@ -1,6 +1,9 @@
 import type { Secret } from '../../drivers/core/secret.ts';
 import type { SedStatusSnapshot } from '../../domain/sed-repositories.ts';
 
+/** One locking range as the drive reports it (Admin1). */
+export type SedRange = SedStatusSnapshot['ranges'][number];
+
 /** What discovery learns about one drive. */
 export interface SedDeviceInfo {
   devicePath: string;
@@ -42,6 +45,11 @@ export interface SedPort {
   setMbrEnable(devicePath: string, enabled: boolean, admin1: Secret, expectedSerial: string): Promise<void>;
   /** Proves an Admin1 password without changing anything (lists the locking ranges). */
   verifyAdmin1(devicePath: string, admin1: Secret, expectedSerial: string): Promise<void>;
+  /**
+   * Every locking range with its geometry and lock bits (Admin1; changes nothing, but a wrong
+   * password spends a try). Rejects while the Locking SP is inactive.
+   */
+  listRanges(devicePath: string, admin1: Secret, expectedSerial: string): Promise<SedRange[]>;
 }
 
 /**

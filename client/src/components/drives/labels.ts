@@ -84,3 +84,41 @@ export function rangeLength(range: { range: number; length: number }): string {
   if (range.range === 0 && range.length === 0) return 'rest of the drive';
   return range.length.toLocaleString('en-US');
 }
+
+/**
+ * One lock bit of a range as the table shows it. A bit the range does not enforce (Opal sets
+ * ReadLocked/WriteLocked at every power-up on LockOnReset ranges, enabled or not) locks nothing.
+ */
+export function lockBitLabel(
+  locked: boolean,
+  enforced: boolean,
+): { text: string; tone: BadgeTone; title: string } {
+  if (!locked) return { text: 'open', tone: 'ok', title: 'not locked' };
+  if (enforced) return { text: 'locked', tone: 'warn', title: 'locked and enforced' };
+  return {
+    text: 'open',
+    tone: 'neutral',
+    title: 'the lock bit is set but the range does not enforce it (lock not enabled)',
+  };
+}
+
+/** Opal's Level-0 "locked" as the listed ranges imply it: a range enforces a lock it has set. */
+export function rangesLocked(ranges: SedDrive['ranges']): boolean {
+  return ranges.some((r) => (r.readLockEnabled && r.readLocked) || (r.writeLockEnabled && r.writeLocked));
+}
+
+/**
+ * Why the ranges table is empty, or what to know about the one shown; null when nothing needs
+ * saying. A re-query (discovery, power loss) updates `locked` but cannot list ranges.
+ */
+export function rangesNote(drive: SedDrive): string | null {
+  if (drive.ranges.length === 0) {
+    if (!drive.lockingSupported) return 'This drive does not support locking.';
+    if (drive.state !== 'enrolled')
+      return 'Listing the ranges takes the drive’s Admin1 credential: enroll the drive first.';
+    return 'Not read yet.';
+  }
+  if (rangesLocked(drive.ranges) !== drive.locked)
+    return 'The drive’s lock state changed since the ranges were read (a power cycle, or a change elsewhere): read them again.';
+  return null;
+}
