@@ -26,6 +26,7 @@ import { certificateInputOf } from './services/erase/certificate-adapter.ts';
 import { eraseJob, type EraseJobDeps } from './services/erase/erase.job.ts';
 import { EraseRequestsService } from './services/erase/erase-requests.service.ts';
 import { TapeShredder } from './services/erase/tape-shredder.ts';
+import { SedEraser } from './services/erase/sed-eraser.ts';
 import { sedEnrollmentJob } from './services/sed/sed-enrollment.job.ts';
 import { SedInventoryService } from './services/sed/sed-inventory.service.ts';
 import { SedLockService } from './services/sed/sed-lock.service.ts';
@@ -208,6 +209,11 @@ export function buildServices(opts: BuildServicesOptions): Services {
   }
   const erasers: EraseJobDeps['erasers'] = {};
   if (tape) erasers['tape-shred'] = new TapeShredder({ ...tape, store, audit, clock, events, secrets });
+  if (opts.sed) {
+    const sedEraser = new SedEraser({ store, sed: opts.sed, secrets, clock });
+    erasers['sed-revert'] = sedEraser;
+    erasers['sed-range-rekey'] = sedEraser;
+  }
   jobs.register(
     eraseJob({
       store,

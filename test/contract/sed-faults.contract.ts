@@ -185,6 +185,24 @@ export function describeSedFaultContract(ctx: SedContractContext): void {
     );
 
     it.skipIf(!ctx.has('keyGenerations'))(
+      'proves factory state after RevertTPer: the MSID opens the SID only then, and the data is gone',
+      async () => {
+        const d = ctx.driver();
+        await ctx.enroll();
+        expect(await d.sidIsFactoryMsid(t())).toBe(false); // owned: the MSID is refused (one try)
+        const g0 = await generations();
+        await d.revertTper({ ...t(), sidPassword: SID() });
+        expect(await d.sidIsFactoryMsid(t())).toBe(true);
+        expect((await d.query(t().device)).locking?.lockingEnabled).toBe(false);
+        expect((await generations())[0]).toBe(g0[0]! + 1);
+        await expectDriverError(
+          d.sidIsFactoryMsid({ ...t(), expectedSerial: 'NOT-THIS-ONE' }),
+          'SED_IDENTITY_MISMATCH',
+        );
+      },
+    );
+
+    it.skipIf(!ctx.has('keyGenerations'))(
       'revertLockingSp without keeping the global range erases it',
       async () => {
         const d = ctx.driver();

@@ -170,6 +170,33 @@ export class MemorySed implements SedPort {
     d.mbrEnabled = enabled;
   }
 
+  /** Data generation per drive: bumps on every erase, so tests can see that data is gone. */
+  readonly generations = new Map<string, number>();
+
+  async revertTper(path: string, sid: Secret, serial: string): Promise<void> {
+    this.hit('revertTper');
+    const d = this.drive(path, serial);
+    this.auth(d, d.sid, sid);
+    d.sid = d.msid;
+    d.admin1 = '';
+    d.lspActive = false;
+    d.rle = d.wle = d.rl = d.wl = false;
+    this.generations.set(path, (this.generations.get(path) ?? 0) + 1);
+  }
+
+  async rekeyRange(path: string, _range: number, admin1: Secret, serial: string): Promise<void> {
+    this.hit('rekeyRange');
+    const d = this.drive(path, serial);
+    this.auth(d, d.admin1, admin1);
+    this.generations.set(path, (this.generations.get(path) ?? 0) + 1);
+  }
+
+  async sidIsFactoryMsid(path: string, serial: string): Promise<boolean> {
+    this.hit('sidIsFactoryMsid');
+    const d = this.drive(path, serial);
+    return d.sid === d.msid;
+  }
+
   async verifyAdmin1(path: string, admin1: Secret, serial: string): Promise<void> {
     this.hit('verifyAdmin1');
     const d = this.drive(path, serial);

@@ -133,6 +133,13 @@ export interface SedDriver {
   revertTper(req: SedSidRequest, opts?: SedCallOptions): Promise<void>;
 
   /**
+   * Whether the drive is in factory state: reads the MSID (`--printDefaultPassword`, anybody may)
+   * and authenticates as SID with it, setting the same value back (`-n`, raw). Resolves false on
+   * an authentication failure, which spends one SID try: call it only to verify a revert.
+   */
+  sidIsFactoryMsid(req: SedTarget, opts?: SedCallOptions): Promise<boolean>;
+
+  /**
    * DESTRUCTIVE when the Locking SP is active. Factory state with the PSID from the label (dashes
    * and spaces are removed and letters upper-cased before use; it must then be 32 of [0-9A-Z]).
    */

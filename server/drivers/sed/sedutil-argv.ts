@@ -72,5 +72,14 @@ export const sedutilArgv = {
   revertNoErase: (admin1: string, dev: string) => cmd('revertNoErase', admin1, dev),
   revertLockingSP: (admin1: string, dev: string) => cmd('revertLockingSP', admin1, dev),
   revertTPer: (sid: string, dev: string) => cmd('revertTPer', sid, dev),
+  printDefaultPassword: (dev: string) => cmd('printDefaultPassword', dev),
+  /**
+   * `-n --setSIDPassword MSID MSID`: authenticates as SID with the raw MSID and sets the same
+   * value back, so nothing changes; it proves a drive is in factory state. The one use of `-n`.
+   */
+  proveSidIsMsid: (msid: string, dev: string): SedutilCommand => ({
+    action: 'setSIDPassword',
+    args: ['-n', '--setSIDPassword', msid, msid, dev],
+  }),
   psidRevert: (psid: string, dev: string) => cmd('yesIreallywanttoERASEALLmydatausingthePSID', psid, dev),
 };

@@ -226,6 +226,19 @@ export class SedutilSedDriver implements S.SedDriver {
     );
   }
 
+  async sidIsFactoryMsid(req: S.SedTarget, opts?: S.SedCallOptions): Promise<boolean> {
+    const r = await this.#keyed(req, opts, [], (dev) => argv.printDefaultPassword(dev), /MSID: /);
+    const msid = /^MSID: (\S+)\s*$/m.exec(r.stdout)?.[1];
+    if (!msid) throw new DriverError('SED_COMMAND_FAILED', 'printDefaultPassword printed no MSID');
+    try {
+      await this.#keyed(req, opts, [msid], (dev) => argv.proveSidIsMsid(msid, dev), null);
+      return true;
+    } catch (err) {
+      if (isDriverError(err, 'SED_AUTH_FAILED')) return false;
+      throw err;
+    }
+  }
+
   async psidRevert(req: S.SedTarget & { psid: Secret }, opts?: S.SedCallOptions): Promise<void> {
     const psid = psidArgument(req.psid);
     await this.#keyed(

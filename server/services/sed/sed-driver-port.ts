@@ -110,6 +110,18 @@ export class SedDriverPort implements SedPort {
     return this.driver.setMbrEnabled({ device, expectedSerial, admin1Password, enabled });
   }
 
+  revertTper(device: string, sidPassword: Secret, expectedSerial: string) {
+    return this.driver.revertTper({ device, expectedSerial, sidPassword });
+  }
+
+  rekeyRange(device: string, range: number, admin1Password: Secret, expectedSerial: string) {
+    return this.driver.rekeyRange({ device, expectedSerial, admin1Password, range });
+  }
+
+  sidIsFactoryMsid(device: string, expectedSerial: string) {
+    return this.driver.sidIsFactoryMsid({ device, expectedSerial });
+  }
+
   verifyAdmin1(device: string, password: Secret, expectedSerial: string) {
     return this.driver.checkCredential({ device, expectedSerial, authority: 'Admin1', password });
   }

@@ -43,6 +43,12 @@ export interface SedPort {
     expectedSerial: string,
   ): Promise<void>;
   setMbrEnable(devicePath: string, enabled: boolean, admin1: Secret, expectedSerial: string): Promise<void>;
+  /** DESTRUCTIVE: RevertTPer with the SID; every key replaced, the drive back in factory state. */
+  revertTper(devicePath: string, sid: Secret, expectedSerial: string): Promise<void>;
+  /** DESTRUCTIVE: GenKey on one locking range (Admin1): its data is gone. */
+  rekeyRange(devicePath: string, range: number, admin1: Secret, expectedSerial: string): Promise<void>;
+  /** Factory state proof after a revert: the MSID authenticates as SID (a failure spends a try). */
+  sidIsFactoryMsid(devicePath: string, expectedSerial: string): Promise<boolean>;
   /** Proves an Admin1 password without changing anything (lists the locking ranges). */
   verifyAdmin1(devicePath: string, admin1: Secret, expectedSerial: string): Promise<void>;
   /**

@@ -1,0 +1,154 @@
+import { AppError } from '../../domain/errors.ts';
+import type { EraseItemRecord, EraseRequestRecord } from '../../domain/erase-repositories.ts';
+import type { Store } from '../../domain/repositories.ts';
+import type { SedDriveRecord } from '../../domain/sed-repositories.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { ManagedSecretsService } from '../keys/managed-secrets.service.ts';
+import { withSedPassword } from '../sed/sed-credentials.ts';
+import { isTransientSed, sedCall } from '../sed/sed-errors.ts';
+import type { SedFleet } from '../sed/sed-port.ts';
+import type { EraseCtx, ItemEraser, MediumDescription, Verification } from './item-eraser.ts';
+
+/**
+ * Opal crypto-erase of a whole drive (RevertTPer with the escrowed SID: every range gets a new
+ * key, the drive goes back to factory state) or of one locking range (GenKey with Admin1).
+ * Identity before action: the drive at the recorded path must report the approved serial, and
+ * the driver checks it again right before the destructive command. Authentication failures are
+ * final (a retry would spend the drive's tries and lock it out).
+ */
+export class SedEraser implements ItemEraser {
+  constructor(
+    private readonly d: {
+      store: Store;
+      sed: SedFleet;
+      secrets: ManagedSecretsService;
+      clock: Clock;
+    },
+  ) {}
+
+  async preflight(item: EraseItemRecord): Promise<void> {
+    const drive = await this.drive(item.identity);
+    const seen = await sedCall(`identify ${drive.serial}`, () =>
+      this.d.sed.port(drive.host).query(drive.devicePath),
+    );
+    if (seen.serial !== drive.serial) {
+      throw new AppError(
+        'SED_IDENTITY_MISMATCH',
+        `${drive.host}:${drive.devicePath} now holds ${seen.serial}, not the approved ${drive.serial}; nothing was erased`,
+      );
+    }
+  }
+
+  async erase(item: EraseItemRecord, request: EraseRequestRecord, ctx: EraseCtx): Promise<void> {
+    const drive = await this.drive(item.identity);
+    const port = this.d.sed.port(drive.host);
+    if (request.method === 'sed-revert') {
+      await withSedPassword(
+        this.d,
+        need(drive.sidSecretId, drive),
+        'process',
+        { ...ctx, purpose: 'revert (erase)' },
+        (sid) =>
+          sedCall(`revert ${drive.serial}`, () => port.revertTper(drive.devicePath, sid, drive.serial)),
+      );
+      return;
+    }
+    const range = request.range ?? 0;
+    await withSedPassword(
+      this.d,
+      need(drive.admin1SecretId, drive),
+      'process',
+      { ...ctx, purpose: `re-key range ${range} (erase)` },
+      (admin1) =>
+        sedCall(`re-key ${drive.serial}`, () =>
+          port.rekeyRange(drive.devicePath, range, admin1, drive.serial),
+        ),
+    );
+  }
+
+  async verify(item: EraseItemRecord, request: EraseRequestRecord): Promise<Verification> {
+    const drive = await this.drive(item.identity);
+    const port = this.d.sed.port(drive.host);
+    if (request.method === 'sed-revert') {
+      const q = await sedCall(`query ${drive.serial}`, () => port.query(drive.devicePath));
+      const msidOpens = await sedCall(`check MSID ${drive.serial}`, () =>
+        port.sidIsFactoryMsid(drive.devicePath, drive.serial),
+      );
+      const inactive = !q.status.lockingEnabled;
+      return {
+        passed: inactive && msidOpens,
+        method:
+          'sedutil query (Locking feature) + SID authentication with the MSID (-n --setSIDPassword MSID MSID)',
+        details: `Locking SP ${inactive ? 'inactive (factory)' : 'still active'}; the MSID ${msidOpens ? 'opens' : 'does not open'} the Admin SP as SID`,
+      };
+    }
+    // A range re-key leaves no trace a query shows; the drive accepted GenKey for that range.
+    return {
+      passed: true,
+      method: 'GenKey accepted by the drive for the locking range (TCG status 0)',
+      details: `range ${request.range ?? 0} of ${drive.serial} has a new media encryption key`,
+    };
+  }
+
+  /** The escrowed SID and Admin1 are worthless after a revert: destroyed, with the approval. */
+  async retireSecrets(item: EraseItemRecord, request: EraseRequestRecord, ctx: EraseCtx): Promise<void> {
+    if (request.method !== 'sed-revert') return;
+    const drive = await this.drive(item.identity);
+    for (const id of [drive.sidSecretId, drive.admin1SecretId]) {
+      if (!id) continue;
+      const s = await this.d.secrets.get(id);
+      if (s.state === 'destroyed') continue;
+      if (s.state === 'active' || s.state === 'suspended')
+        await this.d.secrets.transition(id, 'deactivate', {
+          ...ctx,
+          reason: `drive ${drive.serial} reverted`,
+        });
+      await this.d.secrets.destroy(id, {
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+        approvalId: ctx.approvalId,
+      });
+    }
+    await this.d.store.sedDrives.update(drive.id, {
+      state: 'discovered',
+      step: null,
+      sidSecretId: null,
+      admin1SecretId: null,
+      updatedAt: this.d.clock.now().toISOString(),
+    });
+  }
+
+  async describe(item: EraseItemRecord, request: EraseRequestRecord): Promise<MediumDescription> {
+    const drive = await this.drive(item.identity, true);
+    return {
+      mediaType: drive.transport === 'NVMe' ? 'NVMe SSD (TCG Opal)' : `${drive.transport} drive (TCG Opal)`,
+      manufacturer: drive.model.split(/\s+/)[0] ?? 'unknown',
+      model: drive.model,
+      serial: drive.serial,
+      category: 'Purge',
+      technique:
+        request.method === 'sed-revert'
+          ? 'Cryptographic Erase: TCG Opal RevertTPer with the SID (all media encryption keys replaced)'
+          : `Cryptographic Erase: TCG Opal GenKey on locking range ${request.range ?? 0}`,
+      tool: 'sedutil-cli (via Lockwarden)',
+      toolVersion: drive.passwordScheme === 'chubbyant-sha512-500k' ? 'ChubbyAnt fork' : 'DTA 1.20/1.49',
+    };
+  }
+
+  isTransient(err: unknown): boolean {
+    return isTransientSed(err);
+  }
+
+  private async drive(serial: string, any = false): Promise<SedDriveRecord> {
+    const drive = await this.d.store.sedDrives.findBySerial(serial);
+    if (!drive) throw new AppError('DEVICE_NOT_FOUND', `No drive with serial ${serial}`);
+    if (!any && drive.state !== 'enrolled' && drive.state !== 'discovered')
+      throw new AppError('SED_NOT_ENROLLED', `${drive.serial} is ${drive.state}`);
+    return drive;
+  }
+}
+
+function need(id: string | null, drive: SedDriveRecord): string {
+  if (!id) throw new AppError('SED_NOT_ENROLLED', `${drive.serial} has no escrowed credential`);
+  return id;
+}
