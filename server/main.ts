@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     services.tape?.inventory.refresh() ?? Promise.resolve(),
     new Promise((resolve) => setTimeout(resolve, 15_000).unref()),
   ]);
+  hsm.prepareBulk?.();
   services.jobs.start();
 
   const { httpServer, io } = createApp({ config, logger, store, registry, services });

@@ -135,6 +135,9 @@ export interface HsmDriver {
    */
   signEcdsaSha256(label: string, data: Buffer, opts?: HsmCallOptions): Promise<Buffer>;
 
+  /** Optional: start bulk helpers now (the console at start-up), not at the first large batch. */
+  prepareBulk?(): void;
+
   /** `n` random bytes from the HSM's RNG (1..4096). */
   random(n: number, opts?: HsmCallOptions): Promise<Buffer>;
 }

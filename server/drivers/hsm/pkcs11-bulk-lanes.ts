@@ -100,6 +100,13 @@ export class BulkLanes {
     }
   }
 
+  /** Starts the helpers now instead of at the first bulk batch (they take a second to log in). */
+  warmUp(): void {
+    if (this.#started || this.options.processes <= 0) return;
+    this.#started = true;
+    for (let i = 0; i < this.options.processes; i++) this.#start();
+  }
+
   async close(): Promise<void> {
     const lanes = this.#lanes.splice(0);
     this.#started = false;
@@ -109,10 +116,7 @@ export class BulkLanes {
   /** undefined: not a bulk batch; 'thread': a bulk batch the worker thread takes. */
   #pick(count: number): Lane | 'thread' | undefined {
     if (count < this.options.minBatch || this.options.processes <= 0) return undefined;
-    if (!this.#started) {
-      this.#started = true;
-      for (let i = 0; i < this.options.processes; i++) this.#start();
-    }
+    this.warmUp();
     let best: Lane | 'thread' = 'thread';
     let least = this.#threadPending;
     for (const lane of this.#lanes)

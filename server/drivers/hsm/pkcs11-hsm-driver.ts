@@ -92,6 +92,14 @@ export class Pkcs11HsmDriver implements HsmDriver {
   }
 
   /** Helper processes ready now, and batches they finished or handed back (tests, metrics). */
+  /**
+   * Starts the bulk helper processes ahead of the first large batch. The console calls it at
+   * start-up so the first bulk enrollment runs at full pace; one-shot tools (the CLI) do not.
+   */
+  prepareBulk(): void {
+    this.#bulk?.warmUp();
+  }
+
   get bulkStatus(): { ready: number; calls: number; fallbacks: number } {
     return { ready: this.#bulk?.ready ?? 0, ...(this.#bulk?.stats ?? { calls: 0, fallbacks: 0 }) };
   }
