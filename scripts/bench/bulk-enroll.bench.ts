@@ -7,13 +7,12 @@
  * and after, averaged: this machine's speed drifts). Prints cartridges/s, the ratio (target
  * >= 0.6), event-loop delay p99 and peak RSS, then one line of JSON.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ensureSoftHsmToken } from '../../hardware-sims/hsm/softhsm.ts';
+import { rawBaseline } from './raw-baseline.ts';
 import { buildServices } from '../../server/compose.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openStore } from '../../server/db/store.ts';
@@ -24,27 +23,13 @@ import { kekLabel } from '../../server/services/keys/hsm-port.ts';
 
 const countArg = process.argv.indexOf('--count');
 const COUNT = countArg > 0 ? Number(process.argv[countArg + 1]) : 10_000;
-const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'lw-bench-enroll-'));
 const config = loadConfig({ LOCKWARDEN_DATA_DIR: dir, LOCKWARDEN_SCENARIO: 'datacenter' });
 const logger = createLogger({ level: 'warn' });
 const ctx = { actor: 'bench', requestId: null };
 
 function baseline(token: Awaited<ReturnType<typeof ensureSoftHsmToken>>, kek: string): number {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'hsm-raw-loop.ts')], {
-    env: {
-      ...process.env,
-      SOFTHSM2_CONF: token.confPath,
-      BENCH_MODULE: token.modulePath,
-      BENCH_TOKEN: token.tokenLabel,
-      BENCH_PIN_FILE: token.pinFile,
-      BENCH_KEK_LABEL: kek,
-      BENCH_COUNT: String(COUNT),
-      BENCH_KCV: '0',
-    },
-    encoding: 'utf8',
-  });
-  return (JSON.parse(out.trim().split('\n').at(-1) as string) as { rate: number }).rate;
+  return rawBaseline(token, kek, COUNT);
 }
 
 /** The VOLSER range of COUNT new cartridges: N00000L9 … */

@@ -8,13 +8,12 @@
  * and peak RSS of the driver's bulk helper processes (PKCS#11 in processes of their own), with
  * how many batches they took.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ensureSoftHsmToken } from '../../hardware-sims/hsm/softhsm.ts';
+import { rawBaseline } from './raw-baseline.ts';
 import { buildServices } from '../../server/compose.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openStore } from '../../server/db/store.ts';
@@ -26,7 +25,6 @@ import { SECRET_BATCH } from '../../server/services/keys/managed-secrets.service
 const countArg = process.argv.indexOf('--count');
 const COUNT = countArg > 0 ? Number(process.argv[countArg + 1]) : 10_000;
 const ROUNDS = 3;
-const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'lw-bench-hsm-'));
 const config = loadConfig({ LOCKWARDEN_DATA_DIR: dir, LOCKWARDEN_SCENARIO: 'none' });
 const logger = createLogger({ level: 'warn' });
@@ -58,20 +56,7 @@ function baseline(
   kek: string,
   withKcv = false,
 ): number {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'hsm-raw-loop.ts')], {
-    env: {
-      ...process.env,
-      SOFTHSM2_CONF: token.confPath,
-      BENCH_MODULE: token.modulePath,
-      BENCH_TOKEN: token.tokenLabel,
-      BENCH_PIN_FILE: token.pinFile,
-      BENCH_KEK_LABEL: kek,
-      BENCH_COUNT: String(COUNT),
-      BENCH_KCV: withKcv ? '1' : '0',
-    },
-    encoding: 'utf8',
-  });
-  return (JSON.parse(out.trim().split('\n').at(-1) as string) as { rate: number }).rate;
+  return rawBaseline(token, kek, COUNT, withKcv);
 }
 
 async function main() {
