@@ -34,6 +34,7 @@ beforeAll(async () => {
   sed = new MemorySed();
   for (let i = 0; i < 6; i++) sed.addDrive(`/dev/sd${'abcdef'[i]}`, `S4EVNX0R${100000 + i}`);
   sed.addDrive('/dev/sdz', 'WD-WCC4N0000001', 'none');
+
   t = await buildTestApp({ sed });
   await t.createUser('olivia', 'operator');
   await t.createUser('sam', 'security-officer');
@@ -215,6 +216,26 @@ describe('SED workflows over REST', () => {
       .set('X-CSRF-Token', op.csrf)
       .send({ mode: 'RW' })
       .expect(200);
+  });
+
+  it('refuses a drive owned by someone else and discards the credentials it never accepted', async () => {
+    sed.addDrive('/dev/sdy', 'S4EVNX0R199999');
+    sed.drives.get('/dev/sdy')!.sid = 'someone-elses-sid';
+    await op.agent.post('/api/sed-drives/discovery').set('X-CSRF-Token', op.csrf).expect(200);
+    const done = await enroll('S4EVNX0R199999');
+    expect(done).toMatchObject({ state: 'failed', errorCode: 'SED_ALREADY_OWNED' });
+    const row = (await t.store.sedDrives.findBySerial('S4EVNX0R199999'))!;
+    expect(row).toMatchObject({
+      state: 'enroll-failed',
+      pendingSidSecretId: null,
+      pendingAdmin1SecretId: null,
+    });
+    const admin = await t.login();
+    const discarded = (await admin.agent.get('/api/audit?action=secret.discard&limit=10').expect(200)).body
+      .events;
+    expect(discarded).toHaveLength(2);
+    for (const e of discarded as { target: string }[])
+      expect((await t.store.secrets.find(e.target.replace('secret:', '')))?.state).toBe('destroyed');
   });
 
   it('a wrong credential gives a clear error, is not retried, and changes nothing', async () => {

@@ -291,4 +291,37 @@ export class ManagedSecretsService {
       });
     });
   }
+
+  /**
+   * Destroys a secret that never reached a device (still pre-active): credentials generated for
+   * an enrollment the drive refused protect nothing, so no second person is needed. Anything
+   * that was ever activated goes through `destroy` with an approval.
+   */
+  async discardUnused(id: string, ctx: { actor: string; requestId: string | null; reason: string }) {
+    return this.d.store.transaction(async (tx) => {
+      const secret = await tx.secrets.find(id);
+      if (!secret) throw new AppError('KEY_NOT_FOUND', 'No such secret');
+      if (secret.state !== 'pre-active')
+        throw new AppError(
+          'KEY_STATE_INVALID',
+          `Only a pre-active secret can be discarded; this one is ${secret.state}`,
+        );
+      tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId: secret.domainId }));
+      const now = this.d.clock.now().toISOString();
+      await tx.secrets.updateState(id, {
+        state: 'destroyed',
+        wrapped: null,
+        stateChangedAt: now,
+        destroyedAt: now,
+      });
+      await this.d.audit.record(tx, {
+        actor: ctx.actor,
+        action: 'secret.discard',
+        target: `secret:${id}`,
+        outcome: 'success',
+        requestId: ctx.requestId,
+        details: { from: secret.state, reason: ctx.reason, kcv: secret.kcv },
+      });
+    });
+  }
 }

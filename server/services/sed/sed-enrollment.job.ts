@@ -212,6 +212,28 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
     await readSedRanges(d, enrolled, { actor: job.job.createdBy, requestId: null }).catch(() => undefined);
   }
 
+  /** Pending credentials the drive never accepted: destroyed, and the drive record forgets them. */
+  async function discardPending(job: JobContext<Params>, driveId: string): Promise<void> {
+    const current = await d.inventory.require(driveId);
+    if (current.step !== 'escrowed' && current.step !== null) return;
+    for (const id of [current.pendingSidSecretId, current.pendingAdmin1SecretId]) {
+      if (!id) continue;
+      const s = await d.secrets.get(id);
+      if (s.state === 'pre-active')
+        await d.secrets.discardUnused(id, {
+          actor: job.job.createdBy,
+          requestId: null,
+          reason: `enrollment of ${current.serial} refused: the drive is owned by someone else`,
+        });
+    }
+    await d.store.sedDrives.update(driveId, {
+      pendingSidSecretId: null,
+      pendingAdmin1SecretId: null,
+      step: null,
+      updatedAt: d.clock.now().toISOString(),
+    });
+  }
+
   return {
     kind: SED_ENROLL_JOB,
     paramsSchema: ParamsSchema,
@@ -235,6 +257,10 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
         await job.progress({ done: total, total, cursor: { step: 'done' } });
       } catch (err) {
         if (job.signal.aborted) throw err; // shutdown or cancel: the recorded step stays for resuming
+        if (isAppError(err, 'SED_ALREADY_OWNED') && !resumed && drive.step === 'escrowed') {
+          // The drive refused our SID at the first step: the escrowed pair never reached it.
+          await discardPending(job, drive.id);
+        }
         const message = isAppError(err)
           ? `${err.code}: ${err.message}`
           : 'enrollment failed; see the server log';
