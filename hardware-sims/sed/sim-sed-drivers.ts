@@ -22,6 +22,8 @@ export interface SimSedDriversOptions {
   mode?: 'executable' | 'in-process';
   maxConcurrent?: number;
   timeoutMs?: number;
+  /** Another executable to run instead of SIM_SEDUTIL_CLI (an instrumented wrapper around it). */
+  sedutilPath?: string;
   logger?: SedDriverLogger;
 }
 
@@ -46,7 +48,7 @@ export async function createSimSedDrivers(opts: SimSedDriversOptions): Promise<M
       host,
       new SedutilSedDriver({
         runner,
-        sedutilPath: SIM_SEDUTIL_CLI,
+        sedutilPath: opts.sedutilPath ?? SIM_SEDUTIL_CLI,
         host,
         env,
         resolveDevicePath: simDevicePathResolver(store, host),

@@ -26,6 +26,10 @@ export async function openSedFleet(
       scenario: config.scenario,
       maxConcurrent: sed.maxConcurrent,
       logger: log,
+      // Tests wrap the simulator (e.g. to SIGKILL the console around one command).
+      ...(process.env.LOCKWARDEN_SED_SIM_EXECUTABLE && {
+        sedutilPath: process.env.LOCKWARDEN_SED_SIM_EXECUTABLE,
+      }),
     });
   } else {
     const host = sed.host ?? hostname();

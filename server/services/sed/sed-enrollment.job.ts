@@ -153,9 +153,11 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
             d.sed.port(drive.host).enableLockingRange(drive.devicePath, 0, admin1, drive.serial),
           ),
       ),
-    'mbr-off': (job, drive) =>
+    'mbr-off': async (job, drive) => {
       // Data drives must not boot into an (empty) shadow MBR after the next power cycle.
-      withSedPassword(
+      // Drives without MBR shadowing (enterprise NVMe) refuse the call (SED_NOT_SUPPORTED):
+      // there is nothing to turn off, and the step is done.
+      await withSedPassword(
         d,
         drive.pendingAdmin1SecretId as string,
         'provision',
@@ -164,7 +166,10 @@ export function sedEnrollmentJob(d: SedEnrollDeps): JobHandler<Params> {
           sedCall('disable MBR shadow', () =>
             d.sed.port(drive.host).setMbrEnable(drive.devicePath, false, admin1, drive.serial),
           ),
-      ),
+      ).catch((err: unknown) => {
+        if (!isAppError(err, 'SED_NOT_SUPPORTED')) throw err;
+      });
+    },
   };
 
   async function finish(job: JobContext<Params>, drive: SedDriveRecord) {
