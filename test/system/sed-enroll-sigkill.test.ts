@@ -148,4 +148,55 @@ describe('SED enrollment under SIGKILL around each drive command', () => {
     expect(killed.length).toBe(points.length);
     console.info(`SED enrollment killed at ${killed.join(', ')}`);
   }, 900_000);
+
+  it('resumes a credential rotation killed before or after each drive command', async () => {
+    writeWrapper(0, 'before');
+    await server?.stop();
+    server = await startServer(base);
+    let call = await session(server.url);
+    const drive = (
+      (await call('GET', '/api/sed-drives?state=discovered&limit=50')).body.drives as {
+        id: string;
+        ssc: string;
+        devicePath: string;
+      }[]
+    ).find((d) => d.ssc === 'opal2' && !['/dev/nvme2', '/dev/nvme3', '/dev/nvme4'].includes(d.devicePath));
+    expect(drive).toBeDefined();
+    const id = drive!.id;
+    const enrolled = await call('POST', `/api/sed-drives/${id}/enrollment`);
+    await waitFor(async () => {
+      const j = await call('GET', `/api/jobs/${String(enrolled.body.id)}`);
+      return j.body.state === 'succeeded' ? true : undefined;
+    });
+    const points: [number, 'before' | 'after'][] = [
+      [1, 'before'],
+      [1, 'after'],
+      [2, 'before'],
+      [2, 'after'],
+    ];
+    for (const [at, when] of points) {
+      await server.stop();
+      writeWrapper(at, when);
+      server = await startServer(base);
+      call = await session(server.url);
+      const started = await call('POST', `/api/sed-drives/${id}/rotation`);
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      await Promise.race([new Promise((resolve) => server!.child.once('exit', resolve)), sleep(60_000)]);
+      writeWrapper(0, 'before');
+      await server.stop('SIGKILL');
+      server = await startServer(base);
+      call = await session(server.url);
+      const job = await waitFor(async () => {
+        const j = await call('GET', `/api/jobs/${String(started.body.id)}`);
+        return ['succeeded', 'failed'].includes(String(j.body.state)) ? j.body : undefined;
+      });
+      expect(job, `rotation killed ${when} command ${at}: ${String(job.errorMessage)}`).toMatchObject({
+        state: 'succeeded',
+      });
+      const locked = await call('POST', `/api/sed-drives/${id}/lock-state`, { range: 0, mode: 'LK' });
+      expect(locked.status, JSON.stringify(locked.body)).toBe(200);
+      const unlocked = await call('POST', `/api/sed-drives/${id}/lock-state`, { range: 0, mode: 'RW' });
+      expect(unlocked.body.locked).toBe(false);
+    }
+  }, 900_000);
 });
