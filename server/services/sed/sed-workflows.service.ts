@@ -2,6 +2,7 @@ import { AppError } from '../../domain/errors.ts';
 import type { JobRecord, Store } from '../../domain/repositories.ts';
 import type { AuditService } from '../audit.service.ts';
 import type { RequestMeta, Principal } from '../auth/principal.ts';
+import { enqueueAudited } from '../jobs/enqueue-audited.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import { SED_ENROLL_JOB } from './sed-enrollment.job.ts';
 import type { SedInventoryService } from './sed-inventory.service.ts';
@@ -32,18 +33,11 @@ export class SedWorkflowsService {
     target: string,
     action: string,
   ) {
-    return this.d.store.transaction(async (tx) => {
-      const job = await this.d.jobs.enqueue(tx, { kind, params, actor: actor.user.username });
-      await this.d.audit.record(tx, {
-        actor: actor.user.username,
-        action,
-        target,
-        outcome: 'success',
-        requestId: meta.requestId,
-        details: { jobId: job.id, ...params },
-      });
-      return job;
-    });
+    return enqueueAudited(
+      this.d,
+      { kind, params, actor: actor.user.username },
+      { action, target, requestId: meta.requestId, details: params },
+    );
   }
 
   async enroll(actor: Principal, driveId: string, meta: RequestMeta): Promise<JobRecord> {

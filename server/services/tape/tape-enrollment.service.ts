@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors.ts';
 import type { JobRecord, Store } from '../../domain/repositories.ts';
 import type { TapePoolRecord } from '../../domain/tape-repositories.ts';
 import type { AuditService } from '../audit.service.ts';
+import { enqueueAudited } from '../jobs/enqueue-audited.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import { expandRange, parseBarcodeCsv, selectorCovers } from './cartridge-barcodes.ts';
 import { TAPE_ENROLL_JOB } from './tape-enrollment.job.ts';
@@ -119,30 +120,27 @@ export class TapeEnrollmentService {
         `An enrollment for library ${librarySerial} is already running`,
       );
     }
-    return this.d.store.transaction(async (tx) => {
-      const queued = await this.d.jobs.enqueue(tx, {
+    return enqueueAudited(
+      this.d,
+      {
         kind: TAPE_ENROLL_JOB,
         params: { librarySerial, keyDomainId, barcodes: todo },
         actor: ctx.actor,
         total: todo.length,
-      });
-      await this.d.audit.record(tx, {
-        actor: ctx.actor,
+      },
+      {
         action: 'tape.enroll.request',
         target: `tape-library:${librarySerial}`,
-        outcome: 'success',
         requestId: ctx.requestId,
         details: {
-          jobId: queued.id,
           source,
           count: todo.length,
           alreadyEnrolled: preview.alreadyEnrolled,
           first: todo[0],
           last: todo.at(-1),
         },
-      });
-      return queued;
-    });
+      },
+    );
   }
 
   private barcodesOf(

@@ -1,6 +1,7 @@
 import { AppError } from '../../domain/errors.ts';
 import type { JobRecord, Store } from '../../domain/repositories.ts';
 import type { AuditService } from '../audit.service.ts';
+import { enqueueAudited } from '../jobs/enqueue-audited.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import type { TapeInventoryService } from './tape-inventory.service.ts';
 import { TAPE_VERIFY_JOB } from './tape-verify.job.ts';
@@ -45,22 +46,20 @@ export class TapeVerificationService {
       throw new AppError('VALIDATION_FAILED', 'No enrolled cartridge is in the library');
     if (candidates.length > MAX_VERIFY)
       throw new AppError('VALIDATION_FAILED', `At most ${MAX_VERIFY} cartridges per verification`);
-    return this.d.store.transaction(async (tx) => {
-      const job = await this.d.jobs.enqueue(tx, {
+    return enqueueAudited(
+      this.d,
+      {
         kind: TAPE_VERIFY_JOB,
         params: { librarySerial, barcodes: candidates },
         actor: ctx.actor,
         total: candidates.length,
-      });
-      await this.d.audit.record(tx, {
-        actor: ctx.actor,
+      },
+      {
         action: 'tape.verify.request',
         target: `tape-library:${librarySerial}`,
-        outcome: 'success',
         requestId: ctx.requestId,
-        details: { jobId: job.id, count: candidates.length },
-      });
-      return job;
-    });
+        details: { count: candidates.length },
+      },
+    );
   }
 }
