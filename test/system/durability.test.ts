@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServer } from '../helpers/server-process.ts';
+import { removeTestDir, startServer } from '../helpers/server-process.ts';
 
 const PASSWORD = 'durability-test-password';
 const dir = mkdtempSync(path.join(tmpdir(), 'lw-durable-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTestDir(dir));
 
 async function login(url: string) {
   const res = await fetch(`${url}/api/auth/login`, {

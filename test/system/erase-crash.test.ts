@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { removeTestDir, startServer, type ServerProcess } from '../helpers/server-process.ts';
 
 /**
  * Issue 7: a crypto-shred of 200 cartridges, approved by a second person, with the console
@@ -20,7 +20,7 @@ const LAST = `A${String(COUNT).padStart(5, '0')}L9`;
 let server: ServerProcess | undefined;
 afterAll(async () => {
   await server?.stop('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  removeTestDir(dir);
 });
 
 type Call = (

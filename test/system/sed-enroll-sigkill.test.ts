@@ -1,9 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SIM_SEDUTIL_CLI } from '../../hardware-sims/sed/sim-sed-drivers.ts';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { removeTestDir, startServer, type ServerProcess } from '../helpers/server-process.ts';
 
 /**
  * Issue 4: the console process is SIGKILLed right before and right after each drive-changing
@@ -25,7 +25,7 @@ const base = {
 let server: ServerProcess | undefined;
 afterAll(async () => {
   await server?.stop('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  removeTestDir(dir);
 });
 
 /** The wrapper: read-only actions pass through; the Nth changing one kills the console. */

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { removeTestDir, startServer, type ServerProcess } from '../helpers/server-process.ts';
 
 /**
  * Issue 6: a 10,000-cartridge enrollment survives the console being killed (SIGKILL) again
@@ -24,7 +24,7 @@ const LAST = 'A19999L9';
 let server: ServerProcess | undefined;
 afterAll(async () => {
   await server?.stop('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  removeTestDir(dir);
 });
 
 async function session(url: string) {
