@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): { app: Express; httpServer: HttpServer
   app.use(auditRoutes(services.audit, services.seals));
   app.use(certificatesRoutes(services.certificates));
   app.use(keysRoutes({ domains: services.domains, secrets: services.secrets, keks: services.keks }));
-  app.use(approvalsRoutes(services.approvals));
+  app.use(approvalsRoutes(services.approvals, services.approvalPolicy));
   app.use(jobsRoutes({ store: deps.store, runner: services.jobs }));
   app.use(hsmRoutes(services.hsmStatus));
   app.use(sedRoutes(services));

@@ -7,6 +7,7 @@ import { cryptoIds, type IdGen } from './platform/ids.ts';
 import type { Logger } from './platform/logger.ts';
 import { ApiTokensService } from './services/api-tokens.service.ts';
 import { ApprovalsService } from './services/approvals.service.ts';
+import { ApprovalPolicyService } from './services/approval-policy.service.ts';
 import { AuditSealService } from './services/audit-seal.service.ts';
 import { AuditService } from './services/audit.service.ts';
 import { AuthService } from './services/auth/auth.service.ts';
@@ -23,10 +24,11 @@ import { UsersService } from './services/users.service.ts';
 import { CertificateSigner, type CertHsm } from './services/certificates/certificate-signer.ts';
 import { CertificatesService } from './services/certificates/certificates.service.ts';
 import { certificateInputOf } from './services/erase/certificate-adapter.ts';
-import { eraseJob, type EraseJobDeps } from './services/erase/erase.job.ts';
+import { eraseJob, type CertificateRequest, type EraseJobDeps } from './services/erase/erase.job.ts';
 import { EraseRequestsService } from './services/erase/erase-requests.service.ts';
 import { TapeShredder } from './services/erase/tape-shredder.ts';
 import { SedEraser } from './services/erase/sed-eraser.ts';
+import { PsidRevertService } from './services/erase/psid-revert.service.ts';
 import { sedEnrollmentJob } from './services/sed/sed-enrollment.job.ts';
 import { SedInventoryService } from './services/sed/sed-inventory.service.ts';
 import { SedLockService } from './services/sed/sed-lock.service.ts';
@@ -55,6 +57,7 @@ export interface Services {
   tokens: ApiTokensService;
   jobs: JobRunner;
   approvals: ApprovalsService;
+  approvalPolicy: ApprovalPolicyService;
   domains: KeyDomainsService;
   secrets: ManagedSecretsService;
   keks: KekService;
@@ -62,6 +65,8 @@ export interface Services {
   hsmStatus: HsmStatusService;
   certificates: CertificatesService;
   erase: EraseRequestsService;
+  /** PSID revert by an operator (only with SED drivers). */
+  psidRevert: PsidRevertService | undefined;
   sed:
     | {
         inventory: SedInventoryService;
@@ -115,7 +120,9 @@ export function buildServices(opts: BuildServicesOptions): Services {
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? cryptoIds;
   const events = new DomainEvents();
-  const instanceId = opts.instanceId ?? `console-${ids.uuid().slice(0, 8)}`;
+  // The uuid's random tail: its head is a UUIDv7 timestamp, the same for consoles started within
+  // about a minute of each other, and job ownership (takeover detection) needs distinct names.
+  const instanceId = opts.instanceId ?? `console-${ids.uuid().slice(-8)}`;
   const hasher = new PasswordHasher(opts.scryptCost ?? DEFAULT_SCRYPT_COST);
   const audit = new AuditService(store, clock, events);
   const auth = new AuthService({
@@ -141,7 +148,14 @@ export function buildServices(opts: BuildServicesOptions): Services {
     ...opts.jobRunner,
   });
   jobs.register(kekRotationJob({ store, hsm, audit, clock, events }));
-  const approvals = new ApprovalsService({ store, audit, clock, ids, events });
+  const approvalPolicy: ApprovalPolicyService = new ApprovalPolicyService({
+    store,
+    audit,
+    clock,
+    events,
+    actions: () => approvals.actions(),
+  });
+  const approvals = new ApprovalsService({ store, audit, clock, ids, events, policy: approvalPolicy });
   const domains = new KeyDomainsService({ store, hsm, audit, clock, events });
   const secrets = new ManagedSecretsService({ store, hsm, audit, clock, ids, events });
   const keks = new KekService({
@@ -209,10 +223,14 @@ export function buildServices(opts: BuildServicesOptions): Services {
   }
   const erasers: EraseJobDeps['erasers'] = {};
   if (tape) erasers['tape-shred'] = new TapeShredder({ ...tape, store, audit, clock, events, secrets });
+  const issueCertificate = async (req: CertificateRequest) =>
+    (await certificates.issue(certificateInputOf(req))).document.certificateId;
+  let psidRevert: PsidRevertService | undefined;
   if (opts.sed) {
     const sedEraser = new SedEraser({ store, sed: opts.sed, secrets, clock });
     erasers['sed-revert'] = sedEraser;
     erasers['sed-range-rekey'] = sedEraser;
+    psidRevert = new PsidRevertService({ store, audit, clock, events, eraser: sedEraser, issueCertificate });
   }
   jobs.register(
     eraseJob({
@@ -220,14 +238,14 @@ export function buildServices(opts: BuildServicesOptions): Services {
       audit,
       clock,
       erasers,
-      issueCertificate: async (req) =>
-        (await certificates.issue(certificateInputOf(req))).document.certificateId,
+      issueCertificate,
       ...(opts.eraseRetryDelaysMs && { retryDelaysMs: opts.eraseRetryDelaysMs }),
     }),
   );
   const erase = new EraseRequestsService({ store, approvals, jobs, audit, clock, ids, events });
   return {
     erase,
+    psidRevert,
     tape,
     events,
     audit,
@@ -236,6 +254,7 @@ export function buildServices(opts: BuildServicesOptions): Services {
     tokens,
     jobs,
     approvals,
+    approvalPolicy,
     domains,
     secrets,
     keks,

@@ -72,6 +72,8 @@ export interface DatabaseSchema {
   kek_versions: KekVersionsTable;
   managed_secrets: ManagedSecretsTable;
   approvals: ApprovalsTable;
+  approval_votes: ApprovalVotesTable;
+  approval_policies: ApprovalPoliciesTable;
   audit_seals: AuditSealsTable;
   sed_drives: SedDrivesTable;
   tape_libraries: TapeLibrariesTable;
@@ -161,6 +163,23 @@ export interface ApprovalsTable {
   expires_at: string;
   executed_at: string | null;
   consumed_at: string | null;
+  required_approvers: Generated<number>;
+  valid_hours: Generated<number>;
+}
+
+export interface ApprovalVotesTable {
+  approval_id: string;
+  approver: string;
+  voted_at: string;
+  note: string;
+}
+
+export interface ApprovalPoliciesTable {
+  action: string;
+  approvers: number;
+  expiry_hours: number;
+  updated_by: string;
+  updated_at: string;
 }
 
 export interface AuditSealsTable {

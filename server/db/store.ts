@@ -10,6 +10,7 @@ import { KyselyApiTokenRepository } from './repositories/api-tokens.repository.t
 import { KyselyAuditRepository } from './repositories/audit.repository.ts';
 import { KyselyJobRepository } from './repositories/jobs.repository.ts';
 import { KyselyApprovalRepository } from './repositories/approvals.repository.ts';
+import { KyselyApprovalPolicyRepository } from './repositories/approval-policies.repository.ts';
 import { KyselyAuditSealRepository } from './repositories/audit-seals.repository.ts';
 import { KyselyKeyDomainRepository } from './repositories/key-domains.repository.ts';
 import { KyselyManagedSecretRepository } from './repositories/managed-secrets.repository.ts';
@@ -42,6 +43,7 @@ function repositories(db: Kysely<DatabaseSchema>, dialect: Dialect, inTransactio
     keyDomains: new KyselyKeyDomainRepository(db),
     secrets: new KyselyManagedSecretRepository(db),
     approvals: new KyselyApprovalRepository(db),
+    approvalPolicies: new KyselyApprovalPolicyRepository(db),
     auditSeals: new KyselyAuditSealRepository(db),
     sedDrives: new KyselySedDriveRepository(db),
     tape: new KyselyTapeRepository(db),

@@ -52,4 +52,6 @@ export interface EraseRepository {
     id: string,
     patch: Partial<Pick<EraseItemRecord, 'state' | 'result' | 'certificateId' | 'updatedAt'>>,
   ): Promise<void>;
+  /** Moves an item from `from` to `to`; false when it was not in `from` (someone else got there first). */
+  claimItem(id: string, from: EraseItemState, to: EraseItemState, updatedAt: string): Promise<boolean>;
 }

@@ -15,6 +15,10 @@ export interface DomainEventMap {
   /** Something in a key domain changed (KEKs, secret counts, settings). */
   'keys:changed': [info: { domainId: string }];
   'approval:changed': [info: { id: string; state: string; action: string }];
+  /** An erase request or one of its items changed outside a job (a PSID revert). */
+  'erase:changed': [info: { id: string }];
+  /** An admin changed the approval policy of an action. */
+  'approval-policy:changed': [info: { action: string }];
   /** Cartridges of a library were enrolled or changed state (ids only; refetch the page shown). */
   'cartridges:changed': [info: { librarySerial: string; barcodes: string[] }];
 }

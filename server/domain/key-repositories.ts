@@ -108,6 +108,33 @@ export interface ApprovalRecord {
   executedAt: string | null;
   /** For one-time grants: when the grant was used. */
   consumedAt: string | null;
+  /** Distinct approvers needed, from the policy in force when it was requested. */
+  requiredApprovers: number;
+  /** Hours a request waits for its approvals; also how late an approved scheduled action may start. */
+  validHours: number;
+}
+
+/** One approver's yes. The approval is approved when it has `requiredApprovers` of them. */
+export interface ApprovalVote {
+  approvalId: string;
+  approver: string;
+  votedAt: string;
+  note: string;
+}
+
+/** What an action needs: set by admins, applied to requests made afterwards. */
+export interface ApprovalPolicyRecord {
+  action: string;
+  approvers: number;
+  expiryHours: number;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface ApprovalPolicyRepository {
+  list(): Promise<ApprovalPolicyRecord[]>;
+  find(action: string): Promise<ApprovalPolicyRecord | undefined>;
+  upsert(p: ApprovalPolicyRecord): Promise<void>;
 }
 
 export interface ApprovalRepository {
@@ -118,6 +145,14 @@ export interface ApprovalRepository {
   transition(id: string, from: ApprovalState, patch: Partial<ApprovalRecord>): Promise<boolean>;
   /** Marks a one-time grant used; false if it was used already (a race lost). */
   consume(id: string, at: string): Promise<boolean>;
+  /**
+   * Adds one approver's vote to a pending approval, serialised with concurrent voters (it
+   * locks the approval row first); returns how many distinct approvers have voted now, or
+   * undefined when the approval is no longer pending. A repeated vote counts once. Call it in
+   * a transaction, with the transition to approved.
+   */
+  vote(v: ApprovalVote): Promise<number | undefined>;
+  votes(approvalIds: string[]): Promise<ApprovalVote[]>;
 }
 
 /** An HSM HMAC over the audit chain head at `seq`. */

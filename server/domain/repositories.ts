@@ -3,6 +3,7 @@ import type { EraseRepository } from './erase-repositories.ts';
 import type { TapeRepository } from './tape-repositories.ts';
 import type { Role } from '../../shared/schemas/auth.ts';
 import type {
+  ApprovalPolicyRepository,
   ApprovalRepository,
   AuditSealRepository,
   KeyDomainRepository,
@@ -121,6 +122,7 @@ export interface Repositories {
   keyDomains: KeyDomainRepository;
   secrets: ManagedSecretRepository;
   approvals: ApprovalRepository;
+  approvalPolicies: ApprovalPolicyRepository;
   auditSeals: AuditSealRepository;
   sedDrives: SedDriveRepository;
   tape: TapeRepository;

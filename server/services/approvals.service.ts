@@ -1,13 +1,15 @@
 import type { Approval } from '../../shared/schemas/approvals.ts';
-import type { Role } from '../../shared/schemas/auth.ts';
 import { AppError } from '../domain/errors.ts';
-import type { ApprovalRecord } from '../domain/key-repositories.ts';
-import type { Store } from '../domain/repositories.ts';
+import type { ApprovalRecord, ApprovalVote } from '../domain/key-repositories.ts';
+import type { Store, TxContext } from '../domain/repositories.ts';
 import type { DomainEvents } from '../domain/events.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { IdGen } from '../platform/ids.ts';
+import { APPROVER_ROLES, type ApprovalPolicyService } from './approval-policy.service.ts';
 import type { AuditService } from './audit.service.ts';
 import type { Principal, RequestMeta } from './auth/principal.ts';
+
+export { APPROVER_ROLES } from './approval-policy.service.ts';
 
 /** Carries out an approved action. It must re-check its preconditions: time has passed. */
 export type ApprovalExecutor = (
@@ -15,15 +17,11 @@ export type ApprovalExecutor = (
   ctx: { actor: string; requestId: string | null },
 ) => Promise<void>;
 
-/** Roles that may approve destructive work. */
-export const APPROVER_ROLES: readonly Role[] = ['security-officer', 'admin'];
-
-const DEFAULT_EXPIRY_HOURS = 24;
-
 /**
  * Dual control (invariant 3): a destructive action is requested by one person and runs only
- * when a second authorised person approves it. An approval is bound to the exact action and
- * target it was given for, expires, and every step is audited.
+ * when the number of other authorised people its policy asks for approve it. An approval is
+ * bound to the exact action and target it was given for, expires, and every step (request,
+ * each vote, approval, denial, expiry) is audited.
  */
 export class ApprovalsService {
   private readonly executors = new Map<string, ApprovalExecutor>();
@@ -35,12 +33,17 @@ export class ApprovalsService {
       clock: Clock;
       ids: IdGen;
       events: DomainEvents;
-      expiryHours?: number;
+      policy: ApprovalPolicyService;
     },
   ) {}
 
   registerExecutor(action: string, executor: ApprovalExecutor): void {
     this.executors.set(action, executor);
+  }
+
+  /** The approval-gated actions that exist. */
+  actions(): string[] {
+    return [...this.executors.keys()];
   }
 
   async request(
@@ -49,6 +52,14 @@ export class ApprovalsService {
     meta: RequestMeta,
   ): Promise<Approval> {
     if (!this.executors.has(req.action)) throw new Error(`no executor for ${req.action}`);
+    const policy = await this.d.policy.forAction(req.action);
+    const others = (await this.d.policy.eligibleApprovers()).filter((u) => u !== actor.user.username);
+    if (others.length < policy.approvers)
+      throw new AppError(
+        'APPROVAL_POLICY_UNSATISFIABLE',
+        `The approval policy for ${req.action} needs ${policy.approvers} approver(s) besides you, ` +
+          `and only ${others.length} user(s) may approve; ask an admin to add approvers`,
+      );
     const now = this.d.clock.now();
     const record: ApprovalRecord = {
       id: this.d.ids.uuid(),
@@ -59,11 +70,11 @@ export class ApprovalsService {
       decidedBy: null,
       decidedAt: null,
       decisionNote: null,
-      expiresAt: new Date(
-        now.getTime() + (this.d.expiryHours ?? DEFAULT_EXPIRY_HOURS) * 3_600_000,
-      ).toISOString(),
+      expiresAt: new Date(now.getTime() + policy.expiryHours * 3_600_000).toISOString(),
       executedAt: null,
       consumedAt: null,
+      requiredApprovers: policy.approvers,
+      validHours: policy.expiryHours,
     };
     await this.d.store.transaction(async (tx) => {
       tx.afterCommit(() =>
@@ -76,36 +87,89 @@ export class ApprovalsService {
         target: record.target,
         outcome: 'success',
         requestId: meta.requestId,
-        details: { approvalId: record.id, action: record.action, reason: record.reason },
+        details: {
+          approvalId: record.id,
+          action: record.action,
+          reason: record.reason,
+          requiredApprovers: record.requiredApprovers,
+          validHours: record.validHours,
+        },
       });
     });
-    return record;
+    return { ...record, votes: [] };
   }
 
   async list(states?: ApprovalRecord['state'][]): Promise<Approval[]> {
-    return this.d.store.approvals.list({ limit: 200, ...(states && { states }) });
+    const records = await this.d.store.approvals.list({ limit: 200, ...(states && { states }) });
+    const votes = await this.d.store.approvals.votes(records.map((r) => r.id));
+    return records.map((r) => withVotes(r, votes));
   }
 
+  async get(id: string): Promise<Approval> {
+    const record = await this.d.store.approvals.find(id);
+    if (!record) throw new AppError('APPROVAL_NOT_FOUND', 'No such approval request');
+    return withVotes(record, await this.d.store.approvals.votes([id]));
+  }
+
+  /**
+   * One approver's yes. The request stays pending until it has as many distinct approvers as
+   * its policy asks for; the vote that completes it approves it and runs the action.
+   */
   async approve(actor: Principal, id: string, note: string, meta: RequestMeta): Promise<Approval> {
     const approval = await this.pending(id);
-    if (approval.requestedBy === actor.user.username) {
+    const me = actor.user.username;
+    if (approval.requestedBy === me) {
       throw new AppError('APPROVAL_SELF', 'A second person must approve this; you requested it');
     }
     if (!APPROVER_ROLES.includes(actor.user.role)) {
       throw new AppError('AUTH_FORBIDDEN', `Approvals need one of the roles: ${APPROVER_ROLES.join(', ')}`);
     }
+    const given = await this.d.store.approvals.votes([id]);
+    if (given.some((v) => v.approver === me)) {
+      throw new AppError(
+        'APPROVAL_ALREADY_GIVEN',
+        `You approved this already; it needs ${approval.requiredApprovers - given.length} more approver(s)`,
+      );
+    }
     const now = this.d.clock.now().toISOString();
-    await this.decide(approval, 'approved', actor.user.username, note, meta);
+    const complete = await this.d.store.transaction(async (tx) => {
+      const votes = await tx.approvals.vote({ approvalId: id, approver: me, votedAt: now, note });
+      if (votes === undefined)
+        throw new AppError('APPROVAL_NOT_PENDING', 'The request was decided by someone else just now');
+      if (votes < approval.requiredApprovers) {
+        tx.afterCommit(() =>
+          this.d.events.emit('approval:changed', { id, state: 'pending', action: approval.action }),
+        );
+        await this.d.audit.record(tx, {
+          actor: me,
+          action: 'approval.vote',
+          target: approval.target,
+          outcome: 'success',
+          requestId: meta.requestId,
+          details: {
+            approvalId: id,
+            action: approval.action,
+            votes,
+            requiredApprovers: approval.requiredApprovers,
+            note,
+          },
+        });
+        return false;
+      }
+      await this.decideIn(tx, approval, 'approved', me, note, meta);
+      return true;
+    });
+    if (!complete) return this.get(id);
     const executor = this.executors.get(approval.action) as ApprovalExecutor;
     try {
       await executor(
-        { ...approval, state: 'approved' },
-        { actor: actor.user.username, requestId: meta.requestId },
+        { ...approval, state: 'approved', decidedBy: me },
+        { actor: me, requestId: meta.requestId },
       );
     } catch (err) {
       await this.d.store.transaction((tx) =>
         this.d.audit.record(tx, {
-          actor: actor.user.username,
+          actor: me,
           action: `${approval.action}.failed`,
           target: approval.target,
           outcome: 'failure',
@@ -117,17 +181,20 @@ export class ApprovalsService {
     }
     await this.d.store.approvals.transition(id, 'approved', { state: 'executed', executedAt: now });
     this.d.events.emit('approval:changed', { id, state: 'executed', action: approval.action });
-    return (await this.d.store.approvals.find(id)) as Approval;
+    return this.get(id);
   }
 
+  /** An approver's no ends the request at once; the requester withdrawing it cancels it. */
   async deny(actor: Principal, id: string, note: string, meta: RequestMeta): Promise<Approval> {
     const approval = await this.pending(id);
     if (!APPROVER_ROLES.includes(actor.user.role) && approval.requestedBy !== actor.user.username) {
       throw new AppError('AUTH_FORBIDDEN', `Denials need one of the roles: ${APPROVER_ROLES.join(', ')}`);
     }
     const state = approval.requestedBy === actor.user.username ? 'cancelled' : 'denied';
-    await this.decide(approval, state, actor.user.username, note, meta);
-    return (await this.d.store.approvals.find(id)) as Approval;
+    await this.d.store.transaction((tx) =>
+      this.decideIn(tx, approval, state, actor.user.username, note, meta),
+    );
+    return this.get(id);
   }
 
   private async pending(id: string): Promise<ApprovalRecord> {
@@ -136,47 +203,58 @@ export class ApprovalsService {
     if (approval.state !== 'pending')
       throw new AppError('APPROVAL_NOT_PENDING', `The request is already ${approval.state}`);
     if (approval.expiresAt <= this.d.clock.now().toISOString()) {
-      await this.decide(approval, 'expired', 'system', 'approval window passed', { requestId: null });
+      await this.d.store.transaction((tx) =>
+        this.decideIn(tx, approval, 'expired', 'system', 'approval window passed', { requestId: null }),
+      );
       throw new AppError('APPROVAL_EXPIRED', 'The approval window has passed; request again');
     }
     return approval;
   }
 
-  private async decide(
+  private async decideIn(
+    tx: TxContext,
     approval: ApprovalRecord,
     state: 'approved' | 'denied' | 'expired' | 'cancelled',
     by: string,
     note: string,
     meta: { requestId: string | null },
   ): Promise<void> {
-    await this.d.store.transaction(async (tx) => {
-      const now = this.d.clock.now().toISOString();
-      if (
-        !(await tx.approvals.transition(approval.id, 'pending', {
-          state,
-          decidedBy: by,
-          decidedAt: now,
-          decisionNote: note,
-        }))
-      ) {
-        throw new AppError('APPROVAL_NOT_PENDING', 'The request was decided by someone else just now');
-      }
-      tx.afterCommit(() =>
-        this.d.events.emit('approval:changed', { id: approval.id, state, action: approval.action }),
-      );
-      await this.d.audit.record(tx, {
-        actor: by,
-        action: `approval.${state === 'approved' ? 'approve' : state === 'denied' ? 'deny' : state === 'expired' ? 'expire' : 'cancel'}`,
-        target: approval.target,
-        outcome: 'success',
-        requestId: meta.requestId,
-        details: {
-          approvalId: approval.id,
-          action: approval.action,
-          requestedBy: approval.requestedBy,
-          note,
-        },
-      });
+    const now = this.d.clock.now().toISOString();
+    if (
+      !(await tx.approvals.transition(approval.id, 'pending', {
+        state,
+        decidedBy: by,
+        decidedAt: now,
+        decisionNote: note,
+      }))
+    ) {
+      throw new AppError('APPROVAL_NOT_PENDING', 'The request was decided by someone else just now');
+    }
+    tx.afterCommit(() =>
+      this.d.events.emit('approval:changed', { id: approval.id, state, action: approval.action }),
+    );
+    await this.d.audit.record(tx, {
+      actor: by,
+      action: `approval.${state === 'approved' ? 'approve' : state === 'denied' ? 'deny' : state === 'expired' ? 'expire' : 'cancel'}`,
+      target: approval.target,
+      outcome: 'success',
+      requestId: meta.requestId,
+      details: {
+        approvalId: approval.id,
+        action: approval.action,
+        requestedBy: approval.requestedBy,
+        requiredApprovers: approval.requiredApprovers,
+        note,
+      },
     });
   }
+}
+
+function withVotes(r: ApprovalRecord, votes: ApprovalVote[]): Approval {
+  return {
+    ...r,
+    votes: votes
+      .filter((v) => v.approvalId === r.id)
+      .map((v) => ({ approver: v.approver, votedAt: v.votedAt, note: v.note })),
+  };
 }

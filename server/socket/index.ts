@@ -119,6 +119,8 @@ export function attachSocketServer(
   d.events.on('job:progress', (p) => io.to([`job:${p.id}`, 'jobs']).emit('job:progress', p));
   d.events.on('keys:changed', ({ domainId }) => io.to('keys').emit('domain:updated', { id: domainId }));
   d.events.on('approval:changed', (a) => io.to('approvals').emit('approval:updated', a));
+  d.events.on('erase:changed', (e) => io.to('jobs').emit('erase:updated', e));
+  d.events.on('approval-policy:changed', (p) => io.to('approvals').emit('approval-policy:updated', p));
   d.events.on('cartridges:changed', ({ librarySerial, barcodes }) =>
     io.to('tape').emit('cartridges:updated', { librarySerial, barcodes: barcodes.slice(0, 100) }),
   );

@@ -12,7 +12,13 @@ import {
 } from '../schemas/auth.ts';
 import { AuditPageSchema, AuditQuerySchema } from '../schemas/audit.ts';
 import { FleetSummarySchema } from '../schemas/fleet.ts';
-import { ApprovalDecisionSchema, ApprovalSchema, DestroyRequestSchema } from '../schemas/approvals.ts';
+import {
+  ApprovalDecisionSchema,
+  ApprovalPolicySchema,
+  ApprovalSchema,
+  DestroyRequestSchema,
+  SetApprovalPolicySchema,
+} from '../schemas/approvals.ts';
 import { AuditVerificationSchema } from '../schemas/audit-verify.ts';
 import {
   CertificateGetQuerySchema,
@@ -47,7 +53,13 @@ import {
   TapeLibrarySchema,
   UnmountRequestSchema,
 } from '../schemas/tape.ts';
-import { CreateEraseRequestSchema, EraseRequestDetailSchema, EraseRequestSchema } from '../schemas/erase.ts';
+import {
+  CreateEraseRequestSchema,
+  EraseItemSchema,
+  EraseRequestDetailSchema,
+  EraseRequestSchema,
+  PsidRevertSchema,
+} from '../schemas/erase.ts';
 import {
   CartridgeListQuerySchema,
   CartridgeMountRequestSchema,
@@ -65,7 +77,7 @@ import {
 
 /** One REST call: method, path (Express syntax), and the runtime schemas of its parts. */
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: z.ZodType;
   query?: z.ZodType;
@@ -175,6 +187,17 @@ export const API = {
     path: '/api/approvals/:id/deny',
     body: ApprovalDecisionSchema,
     response: ApprovalSchema,
+  },
+  'approvals.policy.list': {
+    method: 'GET',
+    path: '/api/approval-policies',
+    response: z.object({ policies: z.array(ApprovalPolicySchema) }),
+  },
+  'approvals.policy.set': {
+    method: 'PUT',
+    path: '/api/approval-policies/:action',
+    body: SetApprovalPolicySchema,
+    response: ApprovalPolicySchema,
   },
   'sed.list': {
     method: 'GET',
@@ -309,6 +332,12 @@ export const API = {
     response: EraseRequestSchema,
   },
   'erase.cancel': { method: 'POST', path: '/api/erase/requests/:id/cancel', response: EraseRequestSchema },
+  'erase.psidRevert': {
+    method: 'POST',
+    path: '/api/erase/requests/:id/items/:itemId/psid-revert',
+    body: PsidRevertSchema,
+    response: EraseItemSchema,
+  },
   'jobs.list': {
     method: 'GET',
     path: '/api/jobs',

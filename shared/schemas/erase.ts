@@ -4,10 +4,12 @@ import { BarcodeSchema } from './tape.ts';
 /**
  * Crypto-erase at retirement (issue 7). Methods:
  * - `sed-revert`: TCG Opal revert with the escrowed SID (whole drive, factory state);
+ * - `sed-psid-revert`: the same with the PSID from the drive's label, for drives whose
+ *   credentials are lost; an operator types the PSID when the erase is due (never stored);
  * - `sed-range-rekey`: a new media key for one locking range (Admin1);
  * - `tape-shred`: the cartridge's data key destroyed (a shared pool key only with its last cartridge).
  */
-export const EraseMethodSchema = z.enum(['sed-revert', 'sed-range-rekey', 'tape-shred']);
+export const EraseMethodSchema = z.enum(['sed-revert', 'sed-psid-revert', 'sed-range-rekey', 'tape-shred']);
 export type EraseMethod = z.infer<typeof EraseMethodSchema>;
 
 const TimeZoneSchema = z
@@ -94,6 +96,8 @@ export const EraseItemSchema = z.object({
   updatedAt: z.string(),
 });
 
+export type EraseItem = z.infer<typeof EraseItemSchema>;
+
 export const EraseRequestSchema = z.object({
   id: z.string(),
   method: EraseMethodSchema,
@@ -114,3 +118,16 @@ export const EraseRequestSchema = z.object({
 export type EraseRequest = z.infer<typeof EraseRequestSchema>;
 
 export const EraseRequestDetailSchema = EraseRequestSchema.extend({ items: z.array(EraseItemSchema) });
+
+/**
+ * The PSID as printed on the label: 32 of 0-9 A-Z; dashes, spaces and lower case are
+ * tolerated and normalised. Messages never repeat the value.
+ */
+export const PsidRevertSchema = z.strictObject({
+  psid: z
+    .string()
+    .max(64)
+    .transform((v) => v.replace(/[-\s]/g, '').toUpperCase())
+    .refine((v) => /^[0-9A-Z]{32}$/.test(v), 'the PSID on the drive label: 32 letters and digits'),
+});
+export type PsidRevert = z.infer<typeof PsidRevertSchema>;

@@ -44,6 +44,10 @@ export interface ServerToClientEvents {
   /** A key domain changed; refetch it (payloads carry ids, never key material). */
   'domain:updated': (info: { id: string }) => void;
   'approval:updated': (info: { id: string; state: string; action: string }) => void;
+  /** An erase request changed outside a job (a PSID revert); refetch it. */
+  'erase:updated': (info: { id: string }) => void;
+  /** An admin changed an action's approval policy; refetch the policies. */
+  'approval-policy:updated': (info: { action: string }) => void;
   /** Cartridges changed (enrolled, mounted with a key, scratched, retired): at most 100 barcodes listed. */
   'cartridges:updated': (info: { librarySerial: string; barcodes: string[] }) => void;
   /** The session ended (logout, expiry, revocation); the client should return to login. */

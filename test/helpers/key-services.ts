@@ -34,6 +34,21 @@ export function principal(username: string, role: Principal['user']['role']): Pr
   };
 }
 
+/**
+ * The people the service tests act as, as user rows: the approval policy counts who may
+ * approve before it accepts a request.
+ */
+export async function seedPeople(store: TestStore): Promise<void> {
+  for (const [username, role] of [
+    ['alice', 'admin'],
+    ['sam', 'security-officer'],
+    ['olivia', 'operator'],
+  ] as const) {
+    const { user } = principal(username, role);
+    if (!(await store.users.findByUsername(username))) await store.users.insert(user);
+  }
+}
+
 export const META = { requestId: 'req-test', address: '127.0.0.1', userAgent: null };
 
 export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {

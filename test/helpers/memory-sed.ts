@@ -184,6 +184,22 @@ export class MemorySed implements SedPort {
     this.generations.set(path, (this.generations.get(path) ?? 0) + 1);
   }
 
+  /** The PSID on the simulated label: 32 of [0-9A-Z], derived from the serial. */
+  static psidOf(serial: string): string {
+    return createHash('sha256').update(`psid:${serial}`).digest('hex').slice(0, 32).toUpperCase();
+  }
+
+  async psidRevert(path: string, psid: Secret, serial: string): Promise<void> {
+    this.hit('psidRevert');
+    const d = this.drive(path, serial);
+    this.auth(d, MemorySed.psidOf(d.info.serial), psid);
+    d.sid = d.msid;
+    d.admin1 = '';
+    d.lspActive = false;
+    d.rle = d.wle = d.rl = d.wl = false;
+    this.generations.set(path, (this.generations.get(path) ?? 0) + 1);
+  }
+
   async rekeyRange(path: string, _range: number, admin1: Secret, serial: string): Promise<void> {
     this.hit('rekeyRange');
     const d = this.drive(path, serial);

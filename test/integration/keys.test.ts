@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { kekLabel } from '../../server/services/keys/hsm-port.ts';
-import { keyServices, META, principal, waitFor } from '../helpers/key-services.ts';
+import { keyServices, META, principal, seedPeople, waitFor } from '../helpers/key-services.ts';
 import { MemoryHsm } from '../helpers/memory-hsm.ts';
 import { describeEachDialect, type TestStore } from '../helpers/stores.ts';
 
@@ -14,6 +14,7 @@ describeEachDialect('key domains and managed secrets', (factory) => {
     hsm = new MemoryHsm();
     s = keyServices(store, hsm);
     await s.domains.ensureDefaults();
+    await seedPeople(store);
   });
   afterEach(async () => {
     await s.jobs.stop();

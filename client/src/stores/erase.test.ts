@@ -2,7 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiError, json, stubFetch, type FetchHandler } from '../testing/fake-fetch.ts';
-import { eraseRequest } from '../testing/fixtures.ts';
+import { eraseRequest, job } from '../testing/fixtures.ts';
 import { ERASE_REFRESH_INTERVAL_MS, useEraseStore } from './erase.ts';
 
 const detailOf = (id: string, patch = {}) => ({
@@ -54,6 +54,33 @@ describe('erase store', () => {
     expect(store.detail?.items[0]).toMatchObject({ identity: 'A00001L9', certificateId: 'c1' });
     store.close();
     expect([store.selectedId, store.detail]).toEqual([null, null]);
+  });
+
+  it("says why a failed request was refused as a whole: its job's error", async () => {
+    handler = (call) =>
+      call.url === '/api/jobs/j1'
+        ? json(
+            200,
+            job('j1', {
+              kind: 'erase.execute',
+              state: 'failed',
+              errorCode: 'APPROVAL_EXPIRED',
+              errorMessage: 'Erase r1 refused: it was due a day ago',
+            }),
+          )
+        : json(200, detailOf('r1', { state: 'failed' }));
+    const store = useEraseStore();
+    await store.open('r1');
+    expect(store.detailRefusal).toEqual({
+      code: 'APPROVAL_EXPIRED',
+      message: 'Erase r1 refused: it was due a day ago',
+    });
+    store.close();
+    expect(store.detailRefusal).toBeNull();
+    handler = () => json(200, detailOf('r2'));
+    await store.open('r2');
+    expect(calls.at(-1)?.url).toBe('/api/erase/requests/r2');
+    expect(store.detailRefusal).toBeNull();
   });
 
   it('creates and cancels requests, keeping the answers in the list', async () => {

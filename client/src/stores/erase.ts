@@ -11,6 +11,11 @@ import { coalesced } from './coalesced.ts';
 export const ERASE_REFRESH_INTERVAL_MS = 1_000;
 
 export type EraseRequestDetail = CallResult<'erase.get'>;
+/** Why a request's job stopped before its items (a stale or mismatched approval): the job's error. */
+export interface EraseRefusal {
+  code: string | null;
+  message: string;
+}
 /** What `erase.create` takes (defaults such as a window's time zone may be left out). */
 export type EraseRequestBody = z.input<typeof CreateEraseRequestSchema>;
 
@@ -32,6 +37,7 @@ export const useEraseStore = defineStore('erase', () => {
   const selectedId = shallowRef<string | null>(null);
   const detail = shallowRef<EraseRequestDetail | null>(null);
   const detailError = shallowRef<string | null>(null);
+  const detailRefusal = shallowRef<EraseRefusal | null>(null);
   /** The newest progress of each erase job, by job id. */
   const progress = shallowRef<ReadonlyMap<string, JobProgressEvent>>(new Map());
 
@@ -59,8 +65,14 @@ export const useEraseStore = defineStore('erase', () => {
     if (id === null) return;
     try {
       const fresh = await api.call('erase.get', { params: { id } });
+      // A failed request whose job failed was refused as a whole: the job says why.
+      const job =
+        fresh.state === 'failed' && fresh.jobId
+          ? await api.call('jobs.get', { params: { id: fresh.jobId } })
+          : null;
       if (selectedId.value !== id) return;
       detail.value = fresh;
+      detailRefusal.value = job?.errorMessage ? { code: job.errorCode, message: job.errorMessage } : null;
       detailError.value = null;
     } catch (err) {
       if (selectedId.value === id) detailError.value = errorMessage(err);
@@ -101,6 +113,7 @@ export const useEraseStore = defineStore('erase', () => {
     if (selectedId.value !== id) {
       selectedId.value = id;
       detail.value = null;
+      detailRefusal.value = null;
       detailError.value = null;
     }
     await fetchDetail();
@@ -109,6 +122,7 @@ export const useEraseStore = defineStore('erase', () => {
   function close(): void {
     selectedId.value = null;
     detail.value = null;
+    detailRefusal.value = null;
     detailError.value = null;
   }
 
@@ -147,6 +161,7 @@ export const useEraseStore = defineStore('erase', () => {
     selectedId,
     detail,
     detailError,
+    detailRefusal,
     progress,
     hydrate,
     refreshSoon,

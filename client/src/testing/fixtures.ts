@@ -73,6 +73,9 @@ export function approval(id: string, patch: Partial<Approval> = {}): Approval {
     expiresAt: '2026-01-02T00:00:00.000Z',
     executedAt: null,
     consumedAt: null,
+    requiredApprovers: 1,
+    validHours: 24,
+    votes: [],
     ...patch,
   };
 }

@@ -9,6 +9,7 @@ import { auditTargetIndexMigration } from './0006-audit-target-index.ts';
 import { tapeCartridgesMigration } from './0007-tape-cartridges.ts';
 import { certificatesMigration } from './0008-certificates.ts';
 import { eraseMigration } from './0009-erase.ts';
+import { approvalPolicyMigration } from './0010-approval-policy.ts';
 
 /**
  * Migrations are TypeScript objects listed here in order, not files found at run time, so
@@ -25,6 +26,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '0007-tape-cartridges': tapeCartridgesMigration(),
     '0008-certificates': certificatesMigration(),
     '0009-erase': eraseMigration(),
+    '0010-approval-policy': approvalPolicyMigration(),
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }

@@ -1,5 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { ApprovalRecord, ApprovalRepository, ApprovalState } from '../../domain/key-repositories.ts';
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type {
+  ApprovalRecord,
+  ApprovalRepository,
+  ApprovalState,
+  ApprovalVote,
+} from '../../domain/key-repositories.ts';
 import type { ApprovalsTable, DatabaseSchema } from '../schema.ts';
 
 function toRecord(row: Selectable<ApprovalsTable>): ApprovalRecord {
@@ -18,6 +23,8 @@ function toRecord(row: Selectable<ApprovalsTable>): ApprovalRecord {
     expiresAt: row.expires_at,
     executedAt: row.executed_at,
     consumedAt: row.consumed_at,
+    requiredApprovers: row.required_approvers,
+    validHours: row.valid_hours,
   };
 }
 
@@ -42,6 +49,8 @@ export class KyselyApprovalRepository implements ApprovalRepository {
         expires_at: a.expiresAt,
         executed_at: a.executedAt,
         consumed_at: a.consumedAt,
+        required_approvers: a.requiredApprovers,
+        valid_hours: a.validHours,
       })
       .execute();
   }
@@ -69,7 +78,7 @@ export class KyselyApprovalRepository implements ApprovalRepository {
   }
 
   async transition(id: string, from: ApprovalState, patch: Partial<ApprovalRecord>) {
-    const values: Partial<ApprovalsTable> = {};
+    const values: Updateable<ApprovalsTable> = {};
     if (patch.state !== undefined) values.state = patch.state;
     if (patch.decidedBy !== undefined) values.decided_by = patch.decidedBy;
     if (patch.decidedAt !== undefined) values.decided_at = patch.decidedAt;
@@ -82,5 +91,44 @@ export class KyselyApprovalRepository implements ApprovalRepository {
       .where('state', '=', from)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  async vote(v: ApprovalVote) {
+    // A no-op update takes the row lock (PostgreSQL) or the write lock (SQLite), so concurrent
+    // voters count one after the other and exactly one of them sees the final vote.
+    const touched = await this.db
+      .updateTable('approvals')
+      .set((eb) => ({ state: eb.ref('state') }))
+      .where('id', '=', v.approvalId)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    if (Number(touched.numUpdatedRows) !== 1) return undefined;
+    await this.db
+      .insertInto('approval_votes')
+      .values({ approval_id: v.approvalId, approver: v.approver, voted_at: v.votedAt, note: v.note })
+      .onConflict((oc) => oc.columns(['approval_id', 'approver']).doNothing())
+      .execute();
+    const { n } = await this.db
+      .selectFrom('approval_votes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('approval_id', '=', v.approvalId)
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  async votes(approvalIds: string[]) {
+    if (approvalIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('approval_votes')
+      .selectAll()
+      .where('approval_id', 'in', approvalIds)
+      .orderBy('voted_at')
+      .execute();
+    return rows.map((r) => ({
+      approvalId: r.approval_id,
+      approver: r.approver,
+      votedAt: r.voted_at,
+      note: r.note,
+    }));
   }
 }

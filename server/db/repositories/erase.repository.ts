@@ -139,4 +139,14 @@ export class KyselyEraseRepository implements EraseRepository {
     if (patch.updatedAt !== undefined) row.updated_at = patch.updatedAt;
     await this.db.updateTable('erase_items').set(row).where('id', '=', id).execute();
   }
+
+  async claimItem(id: string, from: EraseItemState, to: EraseItemState, updatedAt: string) {
+    const result = await this.db
+      .updateTable('erase_items')
+      .set({ state: to, updated_at: updatedAt })
+      .where('id', '=', id)
+      .where('state', '=', from)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
 }

@@ -60,6 +60,7 @@ export class SedutilSedDriver implements S.SedDriver {
   readonly #queue: DriveQueue;
   readonly #resolve: DevicePathResolver;
   #tool: Promise<S.SedToolInfo> | null = null;
+  #admission: Promise<unknown> = Promise.resolve();
 
   constructor(options: SedutilSedDriverOptions) {
     this.#o = options;
@@ -85,9 +86,8 @@ export class SedutilSedDriver implements S.SedDriver {
     return this.#parsed('scan', '', () => parseScan(r.stdout, tool.variant));
   }
 
-  async query(device: string, opts?: S.SedCallOptions): Promise<S.SedQueryResult> {
-    const dev = await canonicalDevicePath(device, this.#resolve);
-    return this.#queue.run(dev, () => this.#query(dev, opts), opts?.signal);
+  query(device: string, opts?: S.SedCallOptions): Promise<S.SedQueryResult> {
+    return this.#inOrder(device, opts, false, (dev) => this.#query(dev, opts));
   }
 
   async identify(device: string, opts?: S.SedCallOptions): Promise<S.SedIdentity> {
@@ -275,36 +275,51 @@ export class SedutilSedDriver implements S.SedDriver {
     if (typeof target.expectedSerial !== 'string' || target.expectedSerial.trim() === '')
       this.#invalid('expectedSerial');
     build(target.device); // the builders validate ranges and LBAs: fail before touching the drive
-    const dev = await canonicalDevicePath(target.device, this.#resolve);
-    await this.getToolInfo(opts);
-    return this.#queue.run(
-      dev,
-      async () => {
-        const id = await this.#query(dev, opts);
-        if (id.serial !== target.expectedSerial.trim()) {
-          throw new DriverError(
-            'SED_IDENTITY_MISMATCH',
-            `${dev} holds serial ${id.serial}, not ${target.expectedSerial}`,
-            {
-              detail: { device: dev, expectedSerial: target.expectedSerial, actualSerial: id.serial },
-            },
-          );
-        }
-        if (id.ssc !== 'opal2' && id.ssc !== 'opal1') {
-          throw new DriverError('SED_NOT_SUPPORTED', `${dev} is not an Opal drive (${id.ssc})`, {
-            detail: { device: dev, ssc: id.ssc },
-          });
-        }
-        const cmd = build(dev);
-        const r = await this.#exec(cmd, dev, opts);
-        const output = outputLines(`${r.stdout}\n${r.stderr}`).join('\n');
-        if (r.exitCode !== 0 || (success && !success.test(output))) {
-          throw sedutilFailure(r, { action: cmd.action, device: dev, secrets });
-        }
-        return r;
-      },
-      opts?.signal,
-    );
+    return this.#inOrder(target.device, opts, true, async (dev) => {
+      const id = await this.#query(dev, opts);
+      if (id.serial !== target.expectedSerial.trim()) {
+        throw new DriverError(
+          'SED_IDENTITY_MISMATCH',
+          `${dev} holds serial ${id.serial}, not ${target.expectedSerial}`,
+          {
+            detail: { device: dev, expectedSerial: target.expectedSerial, actualSerial: id.serial },
+          },
+        );
+      }
+      if (id.ssc !== 'opal2' && id.ssc !== 'opal1') {
+        throw new DriverError('SED_NOT_SUPPORTED', `${dev} is not an Opal drive (${id.ssc})`, {
+          detail: { device: dev, ssc: id.ssc },
+        });
+      }
+      const cmd = build(dev);
+      const r = await this.#exec(cmd, dev, opts);
+      const output = outputLines(`${r.stdout}\n${r.stderr}`).join('\n');
+      if (r.exitCode !== 0 || (success && !success.test(output))) {
+        throw sedutilFailure(r, { action: cmd.action, device: dev, secrets });
+      }
+      return r;
+    });
+  }
+
+  /**
+   * Resolves the device path, then puts the command in the drive's queue, in call order. Path
+   * resolution is asynchronous (realpath) and its completions can overtake each other, which
+   * would run "unlock, lock, unlock" sent to one drive as "unlock, unlock, lock".
+   */
+  #inOrder<T>(
+    device: string,
+    opts: S.SedCallOptions | undefined,
+    needTool: boolean,
+    task: (dev: string) => Promise<T>,
+  ): Promise<T> {
+    const admitted = this.#admission.then(async () => {
+      const dev = await canonicalDevicePath(device, this.#resolve);
+      if (needTool) await this.getToolInfo(opts);
+      // Wrapped so that the admission chain does not wait for the command itself.
+      return { run: this.#queue.run(dev, () => task(dev), opts?.signal) };
+    });
+    this.#admission = admitted.catch(() => undefined);
+    return admitted.then((a) => a.run);
   }
 
   /** `--query`; "Invalid or unsupported disk" is told apart by `--isValidSED`, silent for a missing node. */

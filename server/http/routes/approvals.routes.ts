@@ -1,14 +1,19 @@
 import { Router } from 'express';
 import type { z } from 'zod';
 import { API } from '../../../shared/api/routes.ts';
-import type { ApprovalDecisionSchema } from '../../../shared/schemas/approvals.ts';
+import {
+  ApprovalActionParamSchema,
+  type ApprovalDecisionSchema,
+  type SetApprovalPolicy,
+} from '../../../shared/schemas/approvals.ts';
 import { IdParamSchema } from '../../../shared/schemas/auth.ts';
+import type { ApprovalPolicyService } from '../../services/approval-policy.service.ts';
 import type { ApprovalsService } from '../../services/approvals.service.ts';
 import { bodyOf, metaOf, paramsOf, principalOf } from '../locals.ts';
 import { allow } from '../middleware/authenticate.ts';
 import { validate } from '../middleware/validate.ts';
 
-export function approvalsRoutes(approvals: ApprovalsService): Router {
+export function approvalsRoutes(approvals: ApprovalsService, policy: ApprovalPolicyService): Router {
   const router = Router();
   // Approvers and auditors see every request; others see the ones they made (to follow a
   // break-glass request they are waiting for).
@@ -39,6 +44,25 @@ export function approvalsRoutes(approvals: ApprovalsService): Router {
       const { note } = bodyOf<z.infer<typeof ApprovalDecisionSchema>>(res);
       res.json(
         await approvals.deny(principalOf(res), paramsOf<{ id: string }>(res).id, note, metaOf(req, res)),
+      );
+    },
+  );
+  // Everyone sees the policy that governs their requests; only admins change it (audited).
+  router.get(API['approvals.policy.list'].path, async (_req, res) => {
+    res.json({ policies: await policy.list() });
+  });
+  router.put(
+    API['approvals.policy.set'].path,
+    allow('admin'),
+    validate({ params: ApprovalActionParamSchema, body: API['approvals.policy.set'].body }),
+    async (req, res) => {
+      res.json(
+        await policy.set(
+          principalOf(res),
+          paramsOf<{ action: string }>(res).action,
+          bodyOf<SetApprovalPolicy>(res),
+          metaOf(req, res),
+        ),
       );
     },
   );

@@ -1,5 +1,8 @@
 import { Router } from 'express';
-import type { CreateEraseRequest } from '../../../shared/schemas/erase.ts';
+import { z } from 'zod';
+import { toItemDto } from '../../services/erase/erase-requests.service.ts';
+import type { CreateEraseRequest, PsidRevert } from '../../../shared/schemas/erase.ts';
+import { AppError } from '../../domain/errors.ts';
 import { API } from '../../../shared/api/routes.ts';
 import { IdParamSchema } from '../../../shared/schemas/auth.ts';
 import type { Services } from '../../compose.ts';
@@ -10,7 +13,7 @@ import { validate } from '../middleware/validate.ts';
 const REQUESTERS = ['admin', 'security-officer', 'operator'] as const;
 
 /** Retirement requests: anyone who operates devices may ask; a second person approves (approvals routes). */
-export function eraseRoutes(services: Pick<Services, 'erase'>): Router {
+export function eraseRoutes(services: Pick<Services, 'erase' | 'psidRevert'>): Router {
   const router = Router();
   router.get(API['erase.list'].path, async (_req, res) => {
     res.json({ requests: await services.erase.list() });
@@ -40,5 +43,23 @@ export function eraseRoutes(services: Pick<Services, 'erase'>): Router {
       );
     },
   );
+  // The PSID is in the body only (never a URL), used for one drive call and dropped.
+  router.post(
+    API['erase.psidRevert'].path,
+    allow(...REQUESTERS),
+    validate({ params: ItemParamsSchema, body: API['erase.psidRevert'].body }),
+    async (req, res) => {
+      if (!services.psidRevert)
+        throw new AppError('SERVICE_UNAVAILABLE', 'No SED driver is configured on this console');
+      const { id, itemId } = paramsOf<{ id: string; itemId: string }>(res);
+      const { psid } = bodyOf<PsidRevert>(res);
+      res.locals.body = undefined;
+      req.body = undefined;
+      const item = await services.psidRevert.run(principalOf(res), id, itemId, psid, metaOf(req, res));
+      res.json(toItemDto(item));
+    },
+  );
   return router;
 }
+
+const ItemParamsSchema = z.strictObject({ id: IdParamSchema.shape.id, itemId: IdParamSchema.shape.id });

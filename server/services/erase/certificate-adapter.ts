@@ -22,7 +22,7 @@ export function certificateInputOf(req: CertificateRequest): CertificateInput {
       details: verification.details,
     },
     completedAt: req.completedAt,
-    people: { requester: request.requestedBy, approvers: [req.approvedBy], operator: req.operator },
+    people: { requester: request.requestedBy, approvers: req.approvers, operator: req.operator },
     references: {
       itemRef: item.itemRef,
       requestId: request.id,

@@ -1,4 +1,4 @@
-import type { CreateEraseRequest, EraseRequest } from '../../../shared/schemas/erase.ts';
+import type { CreateEraseRequest, EraseItem, EraseRequest } from '../../../shared/schemas/erase.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { DomainEvents } from '../../domain/events.ts';
 import type { EraseItemRecord, EraseRequestRecord } from '../../domain/erase-repositories.ts';
@@ -10,12 +10,16 @@ import type { AuditService } from '../audit.service.ts';
 import type { Principal, RequestMeta } from '../auth/principal.ts';
 import type { ApprovalsService } from '../approvals.service.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
+import type { SedDriveState } from '../../domain/sed-repositories.ts';
 import { expandRange } from '../tape/cartridge-barcodes.ts';
 import { bindingOf } from './erase-binding.ts';
 import { ERASE_JOB } from './erase.job.ts';
 import { checkSchedule, runAtFor } from './erase-schedule.ts';
 
 export const ERASE_APPROVAL_ACTION = 'erase.schedule';
+const PSID_METHOD = 'sed-psid-revert';
+/** A PSID revert is for drives whose credentials are lost: any drive still seen qualifies. */
+const PSID_REVERTIBLE: SedDriveState[] = ['discovered', 'enrolled', 'enroll-failed', 'enrolling', 'rotating'];
 
 interface Deps {
   store: Store;
@@ -122,19 +126,7 @@ export class EraseRequestsService {
   async get(id: string) {
     const r = await this.require(id);
     const items = await this.d.store.erase.items(id);
-    return {
-      ...toDto(r),
-      items: items.map((i) => ({
-        id: i.id,
-        itemRef: i.itemRef,
-        identity: i.identity,
-        description: i.description,
-        state: i.state,
-        result: i.result,
-        certificateId: i.certificateId,
-        updatedAt: i.updatedAt,
-      })),
-    };
+    return { ...toDto(r), items: items.map(toItemDto) };
   }
 
   /** Before it starts: the requester or an approver calls it off (a running job stops between items). */
@@ -184,19 +176,25 @@ export class EraseRequestsService {
       throw new AppError('APPROVAL_NOT_PENDING', 'The approval does not match the request it names');
     const now = this.d.clock.now();
     const runAt = runAtFor(r.schedule, now).toISOString();
+    const approvers = (await this.d.store.approvals.votes([approval.id])).map((v) => v.approver);
     await this.d.store.transaction(async (tx) => {
-      const job = await this.d.jobs.enqueue(tx, {
-        kind: ERASE_JOB,
-        params: { eraseRequestId: id, approvalId: approval.id },
-        actor: r.requestedBy,
-        runAfter: runAt,
-        total: items.length,
-      });
+      // A PSID revert waits for an operator with the drive's label (the PSID is never stored);
+      // every other method runs unattended as a job at its time.
+      const job =
+        r.method === PSID_METHOD
+          ? null
+          : await this.d.jobs.enqueue(tx, {
+              kind: ERASE_JOB,
+              params: { eraseRequestId: id, approvalId: approval.id },
+              actor: r.requestedBy,
+              runAfter: runAt,
+              total: items.length,
+            });
       await tx.erase.updateRequest(id, {
         state: 'scheduled',
-        approvedBy: ctx.actor,
+        approvedBy: (approvers.length > 0 ? approvers : [ctx.actor]).join(', '),
         runAt,
-        jobId: job.id,
+        jobId: job?.id ?? null,
         updatedAt: now.toISOString(),
       });
       await this.d.audit.record(tx, {
@@ -205,7 +203,7 @@ export class EraseRequestsService {
         target: `erase:${id}`,
         outcome: 'success',
         requestId: ctx.requestId,
-        details: { approvalId: approval.id, runAt, jobId: job.id, items: items.length },
+        details: { approvalId: approval.id, runAt, jobId: job?.id ?? null, items: items.length, approvers },
       });
     });
   }
@@ -228,13 +226,23 @@ export class EraseRequestsService {
   ): Promise<Pick<EraseItemRecord, 'itemRef' | 'identity' | 'description'>[]> {
     const t = req.targets;
     if (t.kind === 'sed-drives' || t.kind === 'sed-host') {
+      const states: SedDriveState[] = req.method === PSID_METHOD ? PSID_REVERTIBLE : ['enrolled'];
       const drives =
         t.kind === 'sed-host'
-          ? await this.d.store.sedDrives.listAll({ host: t.host, states: ['enrolled'] })
+          ? await this.d.store.sedDrives.listAll({ host: t.host, states })
           : await Promise.all(t.serials.map((s) => this.d.store.sedDrives.findBySerial(s)));
-      const bad = t.kind === 'sed-drives' ? t.serials.filter((s, i) => drives[i]?.state !== 'enrolled') : [];
-      if (bad.length > 0) refuse(bad, 'not an enrolled drive (its credentials are not escrowed)');
-      if (drives.length === 0) throw new AppError('VALIDATION_FAILED', 'No enrolled drive matches');
+      const bad =
+        t.kind === 'sed-drives'
+          ? t.serials.filter((s, i) => !states.includes(drives[i]?.state ?? 'missing'))
+          : [];
+      if (bad.length > 0)
+        refuse(
+          bad,
+          req.method === PSID_METHOD
+            ? 'not a known Opal drive that the last discovery saw'
+            : 'not an enrolled drive (its credentials are not escrowed; a PSID revert needs none)',
+        );
+      if (drives.length === 0) throw new AppError('VALIDATION_FAILED', 'No drive of that host qualifies');
       refuseDuplicates(drives.map((d) => d?.serial ?? ''));
       return drives.map((d) => ({
         itemRef: `sed:${d?.serial ?? ''}`,
@@ -292,5 +300,18 @@ export function toDto(r: EraseRequestRecord): EraseRequest {
     itemCount: r.itemCount,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+  };
+}
+
+export function toItemDto(i: EraseItemRecord): EraseItem {
+  return {
+    id: i.id,
+    itemRef: i.itemRef,
+    identity: i.identity,
+    description: i.description,
+    state: i.state,
+    result: i.result,
+    certificateId: i.certificateId,
+    updatedAt: i.updatedAt,
   };
 }

@@ -2,9 +2,6 @@ import { Cron } from 'croner';
 import type { EraseSchedule } from '../../../shared/schemas/erase.ts';
 import { AppError } from '../../domain/errors.ts';
 
-/** How late an approved erase may still start (the console was down): beyond this, ask again. */
-export const RUN_GRACE_MS = 24 * 3_600_000;
-
 /** Refuses a schedule that can never fire: a time in the past, a cron that does not parse. */
 export function checkSchedule(schedule: EraseSchedule, now: Date): void {
   if (schedule.kind === 'at' && new Date(schedule.at).getTime() <= now.getTime())

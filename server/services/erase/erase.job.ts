@@ -7,8 +7,13 @@ import type { Clock } from '../../platform/clock.ts';
 import type { AuditService } from '../audit.service.ts';
 import type { JobHandler } from '../jobs/job-runner.ts';
 import type { EraseCtx, ItemEraser, MediumDescription, Verification } from './item-eraser.ts';
-import { RUN_GRACE_MS } from './erase-schedule.ts';
-import { bindingOf } from './erase-binding.ts';
+import {
+  checkEraseApproval,
+  finishItem,
+  setRequestState,
+  settleItem,
+  type ItemOutcome,
+} from './erase-steps.ts';
 
 export const ERASE_JOB = 'erase.execute';
 
@@ -20,10 +25,11 @@ export interface CertificateRequest {
   item: EraseItemRecord;
   medium: MediumDescription;
   verification: Verification;
-  approvedBy: string;
+  approvers: string[];
   operator: string;
   completedAt: string;
-  jobId: string;
+  /** Null when an operator ran it (PSID revert). */
+  jobId: string | null;
 }
 
 export interface EraseJobDeps {
@@ -55,10 +61,10 @@ export function eraseJob(d: EraseJobDeps): JobHandler<z.infer<typeof ParamsSchem
       if (!request) throw new AppError('DEVICE_NOT_FOUND', `No erase request ${ctx.params.eraseRequestId}`);
       if (request.state === 'cancelled') return;
       const items = await d.store.erase.items(request.id);
-      const approvedBy = await checkApproval(d, request, ctx.params.approvalId, items);
+      const approvers = await checkEraseApproval(d, request, ctx.params.approvalId, items);
       const eraser = d.erasers[request.method];
       if (!eraser) throw new AppError('SERVICE_UNAVAILABLE', `No driver for ${request.method} is configured`);
-      await setRequest(d, request.id, 'running');
+      await setRequestState(d, request.id, 'running');
       const ectx: EraseCtx = {
         actor: request.requestedBy,
         requestId: null,
@@ -76,7 +82,7 @@ export function eraseJob(d: EraseJobDeps): JobHandler<z.infer<typeof ParamsSchem
             item,
             medium: await eraser.describe(item, request),
             verification: outcome.verification,
-            approvedBy,
+            approvers,
             operator: 'system (scheduled job)',
             completedAt: d.clock.now().toISOString(),
             jobId: ctx.job.id,
@@ -89,55 +95,10 @@ export function eraseJob(d: EraseJobDeps): JobHandler<z.infer<typeof ParamsSchem
         done++;
         await ctx.progress({ done, total: items.length, failedItems: failed });
       }
-      await setRequest(d, request.id, failed > 0 ? 'failed' : 'completed');
+      await setRequestState(d, request.id, failed > 0 ? 'failed' : 'completed');
     },
   };
 }
-
-async function checkApproval(
-  d: EraseJobDeps,
-  request: EraseRequestRecord,
-  approvalId: string,
-  items: EraseItemRecord[],
-): Promise<string> {
-  const approval = await d.store.approvals.find(approvalId);
-  const refuse = async (why: string) => {
-    await setRequest(d, request.id, 'failed');
-    await d.store.transaction((tx) =>
-      d.audit.record(tx, {
-        actor: 'system',
-        action: 'erase.refused',
-        target: `erase:${request.id}`,
-        outcome: 'failure',
-        requestId: null,
-        details: { approvalId, reason: why },
-      }),
-    );
-    throw new AppError('APPROVAL_EXPIRED', `Erase ${request.id} refused: ${why}`);
-  };
-  if (!approval || approval.id !== request.approvalId || approval.params.eraseRequestId !== request.id)
-    return refuse('the approval does not name this request');
-  if (approval.state !== 'executed' || !approval.decidedBy)
-    return refuse(`the approval is ${approval.state}`);
-  if (approval.decidedBy === request.requestedBy) return refuse('the requester approved their own request');
-  if (
-    approval.params.binding !==
-    bindingOf(
-      request.method,
-      request.range,
-      items.map((i) => i.identity),
-    )
-  )
-    return refuse('the approval was given for other devices or another method');
-  const runAt = request.runAt ? new Date(request.runAt).getTime() : 0;
-  if (d.clock.now().getTime() > runAt + RUN_GRACE_MS)
-    return refuse(`it was due at ${request.runAt ?? '?'}; an approval is good for 24 hours past its time`);
-  return approval.decidedBy;
-}
-
-type ItemOutcome =
-  | { state: 'erased'; result: string; verification: Verification }
-  | { state: 'failed' | 'skipped'; result: string; verification?: undefined };
 
 async function eraseItem(
   d: EraseJobDeps,
@@ -153,13 +114,13 @@ async function eraseItem(
       if (item.state === 'erasing') {
         // Resumed after a crash: the command may have run. Look before acting again.
         const already = await eraser.verify(item, request, ctx);
-        if (already.passed) return settle(d, eraser, request, item, ctx, already);
+        if (already.passed) return settleItem(eraser, request, item, ctx, already);
       }
       await eraser.preflight(item, request, ctx);
       await markErasing(d, item);
       item.state = 'erasing';
       await eraser.erase(item, request, ctx);
-      return settle(d, eraser, request, item, ctx, await eraser.verify(item, request, ctx));
+      return settleItem(eraser, request, item, ctx, await eraser.verify(item, request, ctx));
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const delay = delays[attempt];
@@ -172,49 +133,6 @@ async function eraseItem(
   }
 }
 
-async function settle(
-  d: EraseJobDeps,
-  eraser: ItemEraser,
-  request: EraseRequestRecord,
-  item: EraseItemRecord,
-  ctx: EraseCtx,
-  verification: Verification,
-): Promise<ItemOutcome> {
-  if (!verification.passed)
-    return {
-      state: 'failed',
-      result: `verification failed (${verification.method}): ${verification.details}`,
-    };
-  await eraser.retireSecrets(item, request, ctx);
-  return { state: 'erased', result: `verified: ${verification.details}`, verification };
-}
-
 async function markErasing(d: EraseJobDeps, item: EraseItemRecord): Promise<void> {
   await d.store.erase.updateItem(item.id, { state: 'erasing', updatedAt: d.clock.now().toISOString() });
-}
-
-async function finishItem(
-  d: EraseJobDeps,
-  request: EraseRequestRecord,
-  item: EraseItemRecord,
-  state: 'erased' | 'failed' | 'skipped',
-  result: string,
-  certificateId: string | null,
-): Promise<void> {
-  const now = d.clock.now().toISOString();
-  await d.store.transaction(async (tx) => {
-    await tx.erase.updateItem(item.id, { state, result, certificateId, updatedAt: now });
-    await d.audit.record(tx, {
-      actor: 'system',
-      action: 'erase.item',
-      target: item.itemRef,
-      outcome: state === 'erased' ? 'success' : 'failure',
-      requestId: null,
-      details: { eraseRequestId: request.id, method: request.method, state, result, certificateId },
-    });
-  });
-}
-
-async function setRequest(d: EraseJobDeps, id: string, state: EraseRequestRecord['state']): Promise<void> {
-  await d.store.erase.updateRequest(id, { state, updatedAt: d.clock.now().toISOString() });
 }

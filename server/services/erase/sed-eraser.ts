@@ -1,3 +1,4 @@
+import type { Secret } from '../../drivers/core/secret.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { EraseItemRecord, EraseRequestRecord } from '../../domain/erase-repositories.ts';
 import type { Store } from '../../domain/repositories.ts';
@@ -26,8 +27,8 @@ export class SedEraser implements ItemEraser {
     },
   ) {}
 
-  async preflight(item: EraseItemRecord): Promise<void> {
-    const drive = await this.drive(item.identity);
+  async preflight(item: EraseItemRecord, request: EraseRequestRecord): Promise<void> {
+    const drive = await this.drive(item.identity, request.method === 'sed-psid-revert');
     const seen = await sedCall(`identify ${drive.serial}`, () =>
       this.d.sed.port(drive.host).query(drive.devicePath),
     );
@@ -42,6 +43,8 @@ export class SedEraser implements ItemEraser {
   async erase(item: EraseItemRecord, request: EraseRequestRecord, ctx: EraseCtx): Promise<void> {
     const drive = await this.drive(item.identity);
     const port = this.d.sed.port(drive.host);
+    if (request.method === 'sed-psid-revert')
+      throw new AppError('VALIDATION_FAILED', 'A PSID revert runs when an operator types the PSID');
     if (request.method === 'sed-revert') {
       await withSedPassword(
         this.d,
@@ -66,20 +69,34 @@ export class SedEraser implements ItemEraser {
     );
   }
 
+  /** The PSID revert itself: the PSID comes from the operator for this one call. */
+  async psidRevert(item: EraseItemRecord, psid: Secret): Promise<void> {
+    const drive = await this.drive(item.identity, true);
+    await sedCall(`PSID revert ${drive.serial}`, () =>
+      this.d.sed.port(drive.host).psidRevert(drive.devicePath, psid, drive.serial),
+    );
+  }
+
   async verify(item: EraseItemRecord, request: EraseRequestRecord): Promise<Verification> {
-    const drive = await this.drive(item.identity);
+    const drive = await this.drive(item.identity, request.method === 'sed-psid-revert');
     const port = this.d.sed.port(drive.host);
-    if (request.method === 'sed-revert') {
+    if (request.method !== 'sed-range-rekey') {
       const q = await sedCall(`query ${drive.serial}`, () => port.query(drive.devicePath));
-      const msidOpens = await sedCall(`check MSID ${drive.serial}`, () =>
-        port.sidIsFactoryMsid(drive.devicePath, drive.serial),
-      );
       const inactive = !q.status.lockingEnabled;
+      // A drive whose Locking SP is still active was not reverted: trying the MSID then would
+      // only spend one of the SID's tries (a resume after a crash must not lock the drive out).
+      const msidOpens =
+        inactive &&
+        (await sedCall(`check MSID ${drive.serial}`, () =>
+          port.sidIsFactoryMsid(drive.devicePath, drive.serial),
+        ));
       return {
         passed: inactive && msidOpens,
         method:
           'sedutil query (Locking feature) + SID authentication with the MSID (-n --setSIDPassword MSID MSID)',
-        details: `Locking SP ${inactive ? 'inactive (factory)' : 'still active'}; the MSID ${msidOpens ? 'opens' : 'does not open'} the Admin SP as SID`,
+        details: inactive
+          ? `Locking SP inactive (factory); the MSID ${msidOpens ? 'opens' : 'does not open'} the Admin SP as SID`
+          : 'Locking SP still active (not reverted; the MSID was not tried)',
       };
     }
     // A range re-key leaves no trace a query shows; the drive accepted GenKey for that range.
@@ -90,11 +107,17 @@ export class SedEraser implements ItemEraser {
     };
   }
 
-  /** The escrowed SID and Admin1 are worthless after a revert: destroyed, with the approval. */
+  /** Every escrowed credential of the drive is worthless after a revert: destroyed, with the approval. */
   async retireSecrets(item: EraseItemRecord, request: EraseRequestRecord, ctx: EraseCtx): Promise<void> {
-    if (request.method !== 'sed-revert') return;
-    const drive = await this.drive(item.identity);
-    for (const id of [drive.sidSecretId, drive.admin1SecretId]) {
+    if (request.method === 'sed-range-rekey') return;
+    const drive = await this.drive(item.identity, true);
+    const escrowed = [
+      drive.sidSecretId,
+      drive.admin1SecretId,
+      drive.pendingSidSecretId,
+      drive.pendingAdmin1SecretId,
+    ];
+    for (const id of escrowed) {
       if (!id) continue;
       const s = await this.d.secrets.get(id);
       if (s.state === 'destroyed') continue;
@@ -114,6 +137,8 @@ export class SedEraser implements ItemEraser {
       step: null,
       sidSecretId: null,
       admin1SecretId: null,
+      pendingSidSecretId: null,
+      pendingAdmin1SecretId: null,
       updatedAt: this.d.clock.now().toISOString(),
     });
   }
@@ -121,15 +146,15 @@ export class SedEraser implements ItemEraser {
   async describe(item: EraseItemRecord, request: EraseRequestRecord): Promise<MediumDescription> {
     const drive = await this.drive(item.identity, true);
     return {
-      mediaType: drive.transport === 'NVMe' ? 'NVMe SSD (TCG Opal)' : `${drive.transport} drive (TCG Opal)`,
+      mediaType:
+        drive.transport === 'NVMe'
+          ? 'NVMe SSD (TCG Opal)'
+          : `${drive.transport.toUpperCase()} drive (TCG Opal)`,
       manufacturer: drive.model.split(/\s+/)[0] ?? 'unknown',
       model: drive.model,
       serial: drive.serial,
       category: 'Purge',
-      technique:
-        request.method === 'sed-revert'
-          ? 'Cryptographic Erase: TCG Opal RevertTPer with the SID (all media encryption keys replaced)'
-          : `Cryptographic Erase: TCG Opal GenKey on locking range ${request.range ?? 0}`,
+      technique: TECHNIQUES[request.method].replace('{range}', String(request.range ?? 0)),
       tool: 'sedutil-cli (via Lockwarden)',
       toolVersion: drive.passwordScheme === 'chubbyant-sha512-500k' ? 'ChubbyAnt fork' : 'DTA 1.20/1.49',
     };
@@ -147,6 +172,14 @@ export class SedEraser implements ItemEraser {
     return drive;
   }
 }
+
+const TECHNIQUES: Record<EraseRequestRecord['method'], string> = {
+  'sed-revert': 'Cryptographic Erase: TCG Opal RevertTPer with the SID (all media encryption keys replaced)',
+  'sed-psid-revert':
+    'Cryptographic Erase: TCG Opal RevertTPer with the PSID from the drive label (all media encryption keys replaced)',
+  'sed-range-rekey': 'Cryptographic Erase: TCG Opal GenKey on locking range {range}',
+  'tape-shred': 'not an SED method',
+};
 
 function need(id: string | null, drive: SedDriveRecord): string {
   if (!id) throw new AppError('SED_NOT_ENROLLED', `${drive.serial} has no escrowed credential`);

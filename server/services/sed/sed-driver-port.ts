@@ -114,6 +114,10 @@ export class SedDriverPort implements SedPort {
     return this.driver.revertTper({ device, expectedSerial, sidPassword });
   }
 
+  psidRevert(device: string, psid: Secret, expectedSerial: string) {
+    return this.driver.psidRevert({ device, expectedSerial, psid });
+  }
+
   rekeyRange(device: string, range: number, admin1Password: Secret, expectedSerial: string) {
     return this.driver.rekeyRange({ device, expectedSerial, admin1Password, range });
   }

@@ -45,6 +45,11 @@ export interface SedPort {
   setMbrEnable(devicePath: string, enabled: boolean, admin1: Secret, expectedSerial: string): Promise<void>;
   /** DESTRUCTIVE: RevertTPer with the SID; every key replaced, the drive back in factory state. */
   revertTper(devicePath: string, sid: Secret, expectedSerial: string): Promise<void>;
+  /**
+   * DESTRUCTIVE: RevertTPer with the PSID printed on the drive's label, for a drive whose
+   * credentials are lost; factory state, every key replaced. A wrong PSID spends a try.
+   */
+  psidRevert(devicePath: string, psid: Secret, expectedSerial: string): Promise<void>;
   /** DESTRUCTIVE: GenKey on one locking range (Admin1): its data is gone. */
   rekeyRange(devicePath: string, range: number, admin1: Secret, expectedSerial: string): Promise<void>;
   /** Factory state proof after a revert: the MSID authenticates as SID (a failure spends a try). */

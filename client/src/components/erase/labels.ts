@@ -18,6 +18,7 @@ export const ERASE_JOB = 'erase.execute';
 /** A method in words, for titles and buttons. */
 export const METHOD_LABEL: Record<EraseMethod, string> = {
   'sed-revert': 'Opal revert (whole drive)',
+  'sed-psid-revert': 'PSID revert (credentials lost)',
   'sed-range-rekey': 'Locking-range re-key',
   'tape-shred': 'Crypto-shred',
 };
@@ -26,6 +27,8 @@ export const METHOD_LABEL: Record<EraseMethod, string> = {
 export const METHOD_DETAIL: Record<EraseMethod, string> = {
   'sed-revert':
     'TCG Opal revert with the escrowed SID: the drive returns to factory state and its media key is replaced, so everything on it becomes unreadable.',
+  'sed-psid-revert':
+    'TCG Opal revert with the PSID printed on the drive label, for a drive whose credentials are lost: factory state, every media key replaced. When it is due, an operator at the drive types the PSID; it is never stored.',
   'sed-range-rekey':
     'A new media key for one locking range: the data in that range becomes unreadable, the rest of the drive is untouched.',
   'tape-shred':
