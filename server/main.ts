@@ -23,6 +23,8 @@ const AUDIT_SEAL_MS = 30_000;
 const SED_DISCOVERY_MS = 5 * 60_000;
 /** How often due KEK rotations are looked for. */
 const ROTATION_CHECK_MS = 60_000;
+/** Pending approvals past their window are expired (and audited) within a minute. */
+const APPROVAL_EXPIRY_CHECK_MS = 60_000;
 
 function readConfig(): { config: Config; adminPassword: string | undefined } {
   try {
@@ -127,6 +129,11 @@ async function main(): Promise<void> {
   );
   rotations.unref();
   background('rotation schedule', () => services.keks.scheduleDueRotations())();
+  const expiries = setInterval(
+    background('approval expiry', () => services.approvals.expireDue()),
+    APPROVAL_EXPIRY_CHECK_MS,
+  );
+  expiries.unref();
   const discovery = setInterval(
     background('SED discovery', () => services.sed?.inventory.discover('system', null) ?? Promise.resolve()),
     SED_DISCOVERY_MS,
@@ -150,6 +157,7 @@ async function main(): Promise<void> {
     clearInterval(sweep);
     clearInterval(seal);
     clearInterval(rotations);
+    clearInterval(expiries);
     clearInterval(discovery);
     clearInterval(tapePoll);
     void services.jobs

@@ -197,6 +197,31 @@ export class ApprovalsService {
     return this.get(id);
   }
 
+  /**
+   * Expires pending requests whose window has passed, audited as `approval.expire`; run
+   * periodically so that an expiry is recorded (and the work it gated is closed) even when
+   * nobody looks at the request again. Several instances may sweep at once: each request
+   * expires once (the transition is conditional). Returns how many this call expired.
+   */
+  async expireDue(): Promise<number> {
+    const now = this.d.clock.now().toISOString();
+    const due = (await this.d.store.approvals.list({ states: ['pending'], limit: 1000 })).filter(
+      (a) => a.expiresAt <= now,
+    );
+    let expired = 0;
+    for (const approval of due) {
+      try {
+        await this.d.store.transaction((tx) =>
+          this.decideIn(tx, approval, 'expired', 'system', 'approval window passed', { requestId: null }),
+        );
+        expired++;
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === 'APPROVAL_NOT_PENDING')) throw err;
+      }
+    }
+    return expired;
+  }
+
   private async pending(id: string): Promise<ApprovalRecord> {
     const approval = await this.d.store.approvals.find(id);
     if (!approval) throw new AppError('APPROVAL_NOT_FOUND', 'No such approval request');

@@ -188,7 +188,20 @@ describe('approval policy', () => {
     expect(sed.generations.get('/dev/sdc')).toBeUndefined();
   });
 
+  it('expires a request nobody decided, audited, when the sweep runs', async () => {
+    const r = await requestRevert('S4EVNX0R400003');
+    offsetMs += 4 * 3_600_000 + 1000;
+    expect(await t.services.approvals.expireDue()).toBe(1);
+    expect(await t.services.approvals.expireDue()).toBe(0);
+    const [expired] = await t.store.audit.list({ limit: 1, action: 'approval.expire' });
+    expect(expired).toMatchObject({ actor: 'system', details: { approvalId: r.approvalId } });
+    await waitFor(async () =>
+      (await t.store.erase.findRequest(r.id))?.state === 'cancelled' ? true : undefined,
+    );
+  });
+
   it('refuses a request nobody could approve, saying why', async () => {
+    [admin, sam] = await Promise.all([t.login(), t.login('sam', 'sam-password-123')]);
     await send(admin, 'put', '/api/approval-policies/erase.schedule', {
       approvers: 3,
       expiryHours: 4,
