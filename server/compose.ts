@@ -100,8 +100,10 @@ export interface BuildServicesOptions {
   ids?: IdGen;
   /** Tests lower the scrypt cost; production keeps the default. */
   scryptCost?: ScryptCost;
-  /** Job owner name of this console instance. */
+  /** Job owner name of this console process (unique per process). */
   instanceId?: string;
+  /** This installation's stable name, the issuer of its certificates; default the instance id. */
+  consoleName?: string;
   /** The SED drivers per host; absent when no SED support is configured. */
   sed?: SedFleet | undefined;
   /** The tape drives and libraries; absent when no tape support is configured. */
@@ -178,7 +180,7 @@ export function buildServices(opts: BuildServicesOptions): Services {
     audit,
     clock,
     ids,
-    issuer: instanceId,
+    issuer: opts.consoleName ?? instanceId,
   });
   let sed: Services['sed'];
   if (opts.sed) {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app.ts';
 import { buildServices } from './compose.ts';
+import { consoleName } from './platform/console-name.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openStore } from './db/store.ts';
 import { PasswordSchema } from '../shared/schemas/auth.ts';
@@ -78,7 +79,15 @@ async function main(): Promise<void> {
   const tape = await openTapeFleet(config);
   registry.onClose(() => tape.close());
 
-  const services = buildServices({ config, store, hsm, logger, sed: sed.fleet, tape: tape.port });
+  const services = buildServices({
+    config,
+    store,
+    hsm,
+    logger,
+    sed: sed.fleet,
+    tape: tape.port,
+    consoleName: consoleName(config.dataDir),
+  });
   registry.setTape(() => services.tape?.inventory.count() ?? { drives: 0, libraries: 0 });
   registry.addReadinessCheck({ name: 'hsm', check: () => services.hsmStatus.check() });
   const created = await services.users.ensureInitialAdmin(adminPassword);
