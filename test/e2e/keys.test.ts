@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type RunningServer } from '../helpers/start-server-process.ts';
 import { at, launchChromium, logIn, openPage, ROOT, SCREENSHOTS } from './browser.ts';
+import { createUser } from './sed-console.ts';
 
 const ADMIN_PASSWORD = 'correct-horse-battery-keys-e2e';
 const DOMAIN = 'library-e2e';
@@ -20,6 +21,13 @@ beforeAll(async () => {
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startServerProcess({ adminPassword: ADMIN_PASSWORD, env: { LOCKWARDEN_LOG_LEVEL: 'warn' } });
+  // Someone besides the admin who may approve: the approval policy refuses requests nobody could approve.
+  await createUser(
+    { url: server.url, adminPassword: ADMIN_PASSWORD },
+    'sam',
+    'security-officer',
+    'approver-password-keys-e2e',
+  );
   browser = await launchChromium();
 }, 90_000);
 

@@ -42,7 +42,7 @@ export async function apiSession(url: string, username: string, password: string
 
 /** Creates a user through the API and sets its first password, so the browser can log in. */
 export async function createUser(
-  console_: SedConsole,
+  console_: Pick<SedConsole, 'url' | 'adminPassword'>,
   username: string,
   role: string,
   password: string,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTestDir, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { session, sleep } from '../helpers/system-session.ts';
 
 /**
  * Issue 7: a crypto-shred of 200 cartridges, approved by a second person, with the console
@@ -22,33 +23,6 @@ afterAll(async () => {
   await server?.stop('SIGKILL');
   removeTestDir(dir);
 });
-
-type Call = (
-  method: string,
-  p: string,
-  body?: unknown,
-) => Promise<{ status: number; body: Record<string, unknown> }>;
-
-async function session(url: string, username: string, password: string): Promise<Call> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async (method, p, body) => {
-    const r = await fetch(`${url}${p}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    return { status: r.status, body: (await r.json().catch(() => ({}))) as Record<string, unknown> };
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function snapshot() {
   const db = new Database(path.join(dir, 'lockwarden.db'), { readonly: true, fileMustExist: true });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SIM_SEDUTIL_CLI } from '../../hardware-sims/sed/sim-sed-drivers.ts';
 import { removeTestDir, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { session, sleep, waitFor } from '../helpers/system-session.ts';
 
 /**
  * Issue 4: the console process is SIGKILLed right before and right after each drive-changing
@@ -49,47 +50,11 @@ exit $rc
   writeFileSync(counter, '0');
 }
 
-type Call = (
-  method: string,
-  p: string,
-  body?: unknown,
-) => Promise<{ status: number; body: Record<string, unknown> }>;
-
-async function session(url: string): Promise<Call> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async (method, p, body) => {
-    const r = await fetch(`${url}${p}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    return { status: r.status, body: (await r.json().catch(() => ({}))) as Record<string, unknown> };
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 120_000): Promise<T> {
-  for (let waited = 0; waited < ms; waited += 200) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await sleep(200);
-  }
-  throw new Error('timed out');
-}
-
 describe('SED enrollment under SIGKILL around each drive command', () => {
   it('resumes to a drive whose credentials the database holds, at every kill point', async () => {
     writeWrapper(0, 'before');
     server = await startServer(base);
-    let call = await session(server.url);
+    let call = await session(server.url, 'admin', PASSWORD);
     await call('POST', '/api/sed-drives/discovery');
     const drives = (
       (await call('GET', '/api/sed-drives?state=discovered&limit=50')).body.drives as {
@@ -117,7 +82,7 @@ describe('SED enrollment under SIGKILL around each drive command', () => {
       await server.stop();
       writeWrapper(at, when);
       server = await startServer(base);
-      call = await session(server.url);
+      call = await session(server.url, 'admin', PASSWORD);
       const started = await call('POST', `/api/sed-drives/${drive.id}/enrollment`);
       expect(started.status).toBe(202);
       const code = await Promise.race([
@@ -129,7 +94,7 @@ describe('SED enrollment under SIGKILL around each drive command', () => {
       writeWrapper(0, 'before');
       await server.stop('SIGKILL');
       server = await startServer(base);
-      call = await session(server.url);
+      call = await session(server.url, 'admin', PASSWORD);
       const job = await waitFor(async () => {
         const j = await call('GET', `/api/jobs/${String(started.body.id)}`);
         return ['succeeded', 'failed'].includes(String(j.body.state)) ? j.body : undefined;
@@ -153,7 +118,7 @@ describe('SED enrollment under SIGKILL around each drive command', () => {
     writeWrapper(0, 'before');
     await server?.stop();
     server = await startServer(base);
-    let call = await session(server.url);
+    let call = await session(server.url, 'admin', PASSWORD);
     const drive = (
       (await call('GET', '/api/sed-drives?state=discovered&limit=50')).body.drives as {
         id: string;
@@ -178,14 +143,14 @@ describe('SED enrollment under SIGKILL around each drive command', () => {
       await server.stop();
       writeWrapper(at, when);
       server = await startServer(base);
-      call = await session(server.url);
+      call = await session(server.url, 'admin', PASSWORD);
       const started = await call('POST', `/api/sed-drives/${id}/rotation`);
       expect(started.status, JSON.stringify(started.body)).toBe(202);
       await Promise.race([new Promise((resolve) => server!.child.once('exit', resolve)), sleep(60_000)]);
       writeWrapper(0, 'before');
       await server.stop('SIGKILL');
       server = await startServer(base);
-      call = await session(server.url);
+      call = await session(server.url, 'admin', PASSWORD);
       const job = await waitFor(async () => {
         const j = await call('GET', `/api/jobs/${String(started.body.id)}`);
         return ['succeeded', 'failed'].includes(String(j.body.state)) ? j.body : undefined;

@@ -10,6 +10,7 @@ import type { FleetState, SimDrive } from '../../hardware-sims/sed/sim-types.ts'
 import type { SignedCertificate } from '../../shared/schemas/certificates.ts';
 import { verifyCertificate } from '../../server/services/certificates/verify-certificate.ts';
 import { removeTestDir, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { session, sleep, waitFor } from '../helpers/system-session.ts';
 
 /**
  * Issue 7: an Opal revert (`sed-revert`) of two enrolled drives, approved by a security officer,
@@ -67,42 +68,6 @@ if [ -n "$hit" ] && [ "${point.when}" = before ]; then kill -9 "$PPID"; exit 137
   const after = point?.when === 'after' ? `if [ -n "$hit" ]; then kill -9 "$PPID"; fi\n` : '';
   writeFileSync(wrapper, `#!/bin/sh\nhit=\n${trap}"${SIM_SEDUTIL_CLI}" "$@"; rc=$?\n${after}exit $rc\n`);
   chmodSync(wrapper, 0o755);
-}
-
-type Call = (
-  method: string,
-  p: string,
-  body?: unknown,
-) => Promise<{ status: number; body: Record<string, unknown> }>;
-
-async function session(url: string, username: string, password: string): Promise<Call> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async (method, p, body) => {
-    const r = await fetch(`${url}${p}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    return { status: r.status, body: (await r.json().catch(() => ({}))) as Record<string, unknown> };
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  for (let waited = 0; waited < ms; waited += 100) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await sleep(100);
-  }
-  throw new Error('timed out');
 }
 
 /** Whether the console died (the wrapper killed it) within `ms`. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTestDir, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { session, sleep } from '../helpers/system-session.ts';
 
 /**
  * Issue 6: a 10,000-cartridge enrollment survives the console being killed (SIGKILL) again
@@ -27,26 +28,6 @@ afterAll(async () => {
   removeTestDir(dir);
 });
 
-async function session(url: string) {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const call = async (method: string, p: string, body?: unknown) => {
-    const r = await fetch(`${url}${p}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    return { status: r.status, body: (await r.json().catch(() => null)) as Record<string, unknown> };
-  };
-  return call;
-}
-
 /** The job row as the console last committed it (read-only; WAL lets us read beside the writer). */
 function jobRow(id: string): { state: string; done: number; total: number } | undefined {
   const db = new Database(path.join(dir, 'lockwarden.db'), { readonly: true, fileMustExist: true });
@@ -58,12 +39,10 @@ function jobRow(id: string): { state: string; done: number; total: number } | un
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('bulk enrollment under repeated SIGKILL', () => {
   it('completes with exactly one key per cartridge and nothing orphaned', async () => {
     server = await startServer(env);
-    let call = await session(server.url);
+    let call = await session(server.url, 'admin', PASSWORD);
     expect((await call('POST', '/api/tape/refresh')).status).toBe(200);
     const libs = (await call('GET', '/api/tape/libraries')).body.libraries as { serial: string }[];
     const serial = libs[0]!.serial;
@@ -99,7 +78,7 @@ describe('bulk enrollment under repeated SIGKILL', () => {
     }
     expect(killedAt.length).toBeGreaterThanOrEqual(10);
 
-    call = await session(server.url);
+    call = await session(server.url, 'admin', PASSWORD);
     let job: Record<string, unknown> = {};
     for (let waited = 0; waited < 120_000; waited += 100) {
       job = (await call('GET', `/api/jobs/${jobId}`)).body;
