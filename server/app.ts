@@ -38,6 +38,8 @@ export interface AppDeps {
   services: Services;
   /** Where the built dashboard lives (default: client/dist in the repository). */
   clientDistDir?: string;
+  /** How often open sockets are checked against their sessions (tests shorten it). */
+  socketRecheckMs?: number;
 }
 
 export const DEFAULT_CLIENT_DIST = path.resolve(
@@ -111,6 +113,11 @@ export function createApp(deps: AppDeps): { app: Express; httpServer: HttpServer
   app.use(errorHandler(logger));
 
   const httpServer = createServer(app);
-  const io = attachSocketServer(httpServer, { auth: services.auth, events: services.events, logger });
+  const io = attachSocketServer(httpServer, {
+    auth: services.auth,
+    events: services.events,
+    logger,
+    ...(deps.socketRecheckMs !== undefined && { recheckMs: deps.socketRecheckMs }),
+  });
   return { app, httpServer, io };
 }

@@ -46,9 +46,12 @@ function errorOf(err: unknown): ErrorBody['error'] {
   return { code: 'INTERNAL_ERROR', message: 'Internal error' };
 }
 
+/** How often connected sockets are checked against their session (idle timeout, revocation elsewhere). */
+const RECHECK_MS = 30_000;
+
 export function attachSocketServer(
   httpServer: HttpServer,
-  d: { auth: AuthService; events: DomainEvents; logger: Logger },
+  d: { auth: AuthService; events: DomainEvents; logger: Logger; recheckMs?: number },
 ): LockwardenIo {
   const io: LockwardenIo = new Server(httpServer, {
     serveClient: false,
@@ -111,6 +114,28 @@ export function attachSocketServer(
     socket.on('room:join', roomHandler(true));
     socket.on('room:leave', roomHandler(false));
   });
+
+  // A socket was authenticated once, at its handshake. Its session may end without a push
+  // reaching this process (idle timeout, another console instance revoking it, a role change):
+  // look again periodically and close the ones that no longer hold.
+  let checking = false;
+  const recheck = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    void (async () => {
+      for (const socket of await io.fetchSockets()) {
+        const principal = socket.data.principal as Principal | undefined;
+        if (principal && !(await d.auth.stillValid(principal))) {
+          socket.emit('session:ended', { reason: 'expired' });
+          socket.disconnect(true);
+        }
+      }
+    })()
+      .catch((err: unknown) => d.logger.warn({ err }, 'socket session check failed'))
+      .finally(() => (checking = false));
+  }, d.recheckMs ?? RECHECK_MS);
+  recheck.unref();
+  httpServer.once('close', () => clearInterval(recheck));
 
   d.events.on('audit:appended', (event) => io.to('audit').emit('audit:appended', event));
   d.events.on('device:updated', (device) =>

@@ -34,6 +34,8 @@ export interface TestAppOptions {
   tape?: TapeFleetPort;
   /** A clock the test moves (scheduled work); default the system clock. */
   clock?: Clock;
+  /** How often open sockets are checked against their sessions. */
+  socketRecheckMs?: number;
 }
 
 /**
@@ -89,6 +91,7 @@ export async function buildTestApp(opts: TestAppOptions = {}) {
     registry,
     services,
     clientDistDir: opts.clientDistDir ?? path.join(dir, 'no-client'),
+    ...(opts.socketRecheckMs !== undefined && { socketRecheckMs: opts.socketRecheckMs }),
   });
 
   /** Logs in with a cookie-keeping agent; returns it with the CSRF token. */

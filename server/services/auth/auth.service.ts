@@ -106,6 +106,30 @@ export class AuthService {
     };
   }
 
+  /**
+   * Whether a principal authenticated earlier (a connected socket) still holds: its session
+   * or token is live, its user enabled and in the same role. Touches nothing, so an open
+   * socket does not keep an idle session alive; a session found expired is ended (pushed).
+   */
+  async stillValid(p: Principal): Promise<boolean> {
+    const user = await this.d.store.users.findById(p.user.id);
+    if (!user || user.disabled || user.role !== p.user.role) return false;
+    const now = this.d.clock.now();
+    if (p.via === 'api-token') {
+      const token = p.tokenId === undefined ? undefined : await this.d.store.apiTokens.findById(p.tokenId);
+      return !!token && token.revokedAt === null && token.expiresAt > now.toISOString();
+    }
+    if (!p.sessionIdHash) return false;
+    const session = await this.d.store.sessions.find(p.sessionIdHash);
+    if (!session) return false;
+    const idleDeadline = new Date(session.lastSeenAt).getTime() + this.d.policy.idleTimeoutMinutes * 60_000;
+    if (now.getTime() >= idleDeadline || now.toISOString() >= session.expiresAt) {
+      await this.endSessions([p.sessionIdHash], 'expired');
+      return false;
+    }
+    return true;
+  }
+
   /** Resolves an `Authorization: Bearer lw_…` secret to its principal. */
   async authenticateApiToken(secret: string): Promise<Principal | undefined> {
     if (!secret.startsWith(API_TOKEN_PREFIX)) return undefined;
