@@ -15,7 +15,7 @@ export const DEFAULT_APPROVAL_POLICY = { approvers: 1, expiryHours: 24 } as cons
 
 /** What each approval-gated action does, in words for the policy page. */
 const ACTION_LABELS: Record<string, string> = {
-  'erase.schedule': 'Crypto-erase at retirement (SED revert, range re-key, cartridge shred)',
+  'erase.schedule': 'Crypto-erase at retirement (Opal or PSID revert, range re-key, cartridge shred)',
   'kek.destroy': 'Destroy a retired key-encryption key',
   'domain.delete': 'Delete a key domain',
   'secret.destroy': 'Destroy a managed secret',

@@ -22,6 +22,7 @@ let audrey: Login;
 
 const OWNED = 'S4EVNX0R300001'; // taken by someone else before Lockwarden saw it
 const ENROLLED = 'S4EVNX0R300002'; // enrolled, then its escrow is considered lost
+const FACTORY = 'S4EVNX0R300003'; // never owned: locking never activated
 
 function post(who: Login, path: string, body: unknown = {}) {
   return who.agent
@@ -52,6 +53,7 @@ beforeAll(async () => {
   sed = new MemorySed();
   sed.addDrive('/dev/sda', OWNED);
   sed.addDrive('/dev/sdb', ENROLLED);
+  sed.addDrive('/dev/sdc', FACTORY);
   const owned = sed.drives.get('/dev/sda')!;
   owned.sid = 'somebody-elses-sid';
   owned.lspActive = true;
@@ -103,6 +105,7 @@ describe('PSID revert', () => {
     expect(sed.generations.get('/dev/sda')).toBeUndefined();
     const after = (await olivia.agent.get(`/api/erase/requests/${id}`).expect(200)).body;
     expect(after.items[0].state).toBe('pending');
+    expect(after.state).toBe('scheduled');
   });
 
   it('reverts with the PSID as typed from the label, verifies factory state and certifies it, naming the operator', async () => {
@@ -158,6 +161,20 @@ describe('PSID revert', () => {
       sidSecretId: null,
       admin1SecretId: null,
     });
+  });
+
+  it('refuses a drive whose locking was never activated: a revert would leave its data readable', async () => {
+    const { id, itemId } = await requestPsidRevert(FACTORY);
+    const res = await post(olivia, `/api/erase/requests/${id}/items/${itemId}/psid-revert`, {
+      psid: MemorySed.psidOf(FACTORY),
+    }).expect(409);
+    expect(res.body.error.message).toMatch(
+      /Locking SP of .* is not active: a revert would leave its data readable/,
+    );
+    expect(sed.generations.get('/dev/sdc')).toBeUndefined();
+    const after = (await olivia.agent.get(`/api/erase/requests/${id}`).expect(200)).body;
+    expect(after.items[0]).toMatchObject({ state: 'pending', certificateId: null });
+    await post(olivia, `/api/erase/requests/${id}/cancel`).expect(200);
   });
 
   it('cannot be run before its time, while it can still be cancelled', async () => {

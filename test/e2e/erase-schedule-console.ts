@@ -76,12 +76,18 @@ export interface ScheduleConsole {
   clock: MovableClock;
   requester: User;
   approver: User;
+  /** A second security officer, for a policy of two approvers. */
+  secondApprover: User;
+  /** An admin, who sets the approval policy. */
+  admin: User;
   /** The sedutil emulator under the real driver: swap slots, read key generations. */
   sed: SedutilEmulatorRunner;
   /** The serial of the drive now in `device` on the lab host. */
   serialAt(device: string): string;
   /** A drive's media-key generations by serial (they change when it is reverted). */
   generations(serial: string): number[];
+  /** The PSID printed on the label of the drive now in `device` (the emulator's). */
+  psidOf(device: string): string;
   tape: TapeFleet;
   librarySerial: string;
   /** Moves the console's clock and the browsers' to `at`, and lets the job runner look. */
@@ -91,8 +97,10 @@ export interface ScheduleConsole {
 
 /**
  * Starts the console at `start` with two enrolled drives (`/dev/sda`, `/dev/sdb`; `/dev/nvme0`
- * stays unenrolled) and five enrolled cartridges A00001L9–A00005L9 in an LTO-9 pool, data
- * written under A00001L9's key. The requester is an operator, the approver a security officer.
+ * stays unenrolled: somebody else took ownership of it, so its credentials are unknown, the
+ * case for a PSID revert) and five enrolled cartridges A00001L9–A00005L9 in an LTO-9 pool, data
+ * written under A00001L9's key. The requester is an operator, the approvers two security
+ * officers; an admin sets policy.
  */
 export async function startScheduleConsole(start: Date): Promise<ScheduleConsole> {
   const clock = new MovableClock(start);
@@ -107,6 +115,13 @@ export async function startScheduleConsole(start: Date): Promise<ScheduleConsole
     ),
   );
   const sed = new SedutilEmulatorRunner({ store: sedStore, host: SED_HOST });
+  // Owned outside Lockwarden (Locking SP active, SID and Admin1 not escrowed): only its PSID erases it.
+  const owned = await sed.run(
+    '/usr/sbin/sedutil-cli',
+    ['--initialSetup', 'somebody-elses-password', '/dev/nvme0'],
+    { timeoutMs: 30_000 },
+  );
+  if (owned.exitCode !== 0) throw new Error(`initialSetup /dev/nvme0: ${owned.stderr}`);
   const sedDriver = new SedutilSedDriver({
     runner: sed,
     sedutilPath: '/usr/sbin/sedutil-cli',
@@ -134,8 +149,12 @@ export async function startScheduleConsole(start: Date): Promise<ScheduleConsole
   try {
     const requester = { username: 'olivia', password: 'requester-password-e2e-1' };
     const approver = { username: 'sam', password: 'approver-password-e2e-1' };
+    const secondApprover = { username: 'sofia', password: 'approver-password-e2e-2' };
+    const admin = { username: 'ada', password: 'admin-password-e2e-1' };
     await t.createUser(requester.username, 'operator', requester.password);
     await t.createUser(approver.username, 'security-officer', approver.password);
+    await t.createUser(secondApprover.username, 'security-officer', secondApprover.password);
+    await t.createUser(admin.username, 'admin', admin.password);
     const librarySerial = await prepare(t, requester, approver, tape);
     await new Promise<void>((resolve) => t.httpServer.listen(0, '127.0.0.1', resolve));
     const { port } = t.httpServer.address() as AddressInfo;
@@ -146,11 +165,14 @@ export async function startScheduleConsole(start: Date): Promise<ScheduleConsole
       clock,
       requester,
       approver,
+      secondApprover,
+      admin,
       sed,
       serialAt: (device) => driveAt(device).identity.serial.trim(),
       generations: (serial) => [
         ...sedStore.state.drives.find((d) => d.identity.serial.trim() === serial)!.keyGenerations,
       ],
+      psidOf: (device) => driveAt(device).psid,
       tape,
       librarySerial,
       async advanceTo(at, contexts) {

@@ -135,7 +135,7 @@ describe('crypto-erase dashboard in Chromium, as two people', () => {
       await dialog.getByLabel('In the next maintenance window').check();
       await dialog.getByLabel('Time zone').selectOption('Europe/Berlin');
       expect(await dialog.getByTestId('window-preview').innerText()).toMatch(
-        /next window 0 2 \* \* SAT Europe\/Berlin → Sat \d+ \w+ 02:00 CES?T/,
+        /^Next window 0 2 \* \* SAT Europe\/Berlin → Sat \d+ \w+ 02:00 CES?T, if approved before then\.$/,
       );
       await dialog.getByLabel('Now, as soon as it is approved').check();
       await dialog.getByLabel('Reason').fill(REASON);
@@ -146,15 +146,14 @@ describe('crypto-erase dashboard in Chromium, as two people', () => {
       expect(await created.innerText()).toMatch(/awaiting approval[\s\S]*Crypto-shred of 1 cartridge/);
       await created.getByRole('link', { name: 'Open the Erase schedule' }).click();
       await olivia.waitForURL(at('/erase'));
-      await olivia
-        .getByTestId('erase-live')
-        .filter({ hasText: /^Live$/ })
-        .waitFor();
+      await olivia.locator('[data-testid="erase-page"][data-live="joined"]').waitFor();
       const waiting = olivia
         .getByTestId('erase-awaiting')
         .locator('[data-erase-state="pending-approval"]', { hasText: 'Crypto-shred · 1 cartridge' });
       await waiting.waitFor();
-      expect(await waiting.innerText()).toMatch(/now, as soon as approved[\s\S]*waiting for a second person/);
+      await waiting
+        .filter({ hasText: /now, as soon as approved[\s\S]*waiting for a second person/ })
+        .waitFor();
       const requestId = await waiting.getAttribute('data-erase-request');
 
       // Sam sees it in the Approvals inbox, in words, and approves it with a note.

@@ -73,10 +73,7 @@ describe('libraries dashboard in Chromium', () => {
     const { context, page, problems } = await openPage(browser);
     try {
       await openLibraries(page, 'admin', ADMIN_PASSWORD);
-      await page
-        .getByTestId('libraries-live')
-        .filter({ hasText: /^Live$/ })
-        .waitFor();
+      await page.locator('[data-testid="libraries-page"][data-live="joined"]').waitFor();
 
       // The small lab: one library, 60 slots (46 full), 5 I/E ports, 4 drives.
       const serial = await page.getByTestId('library-serial').innerText();

@@ -54,10 +54,7 @@ describe('tapes dashboard in Chromium', () => {
       await page.waitForURL(at('/fleet'));
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tapes' }).click();
       await page.waitForURL(at('/tapes'));
-      await page
-        .getByTestId('tapes-live')
-        .filter({ hasText: /^Live$/ })
-        .waitFor();
+      await page.locator('[data-testid="tapes-page"][data-live="joined"]').waitFor();
       await page.getByText('No pools yet.').waitFor();
 
       // A pool for the LTO-9 data range; an overlapping one is refused in the server's words.

@@ -42,6 +42,21 @@ describe('the retire form', () => {
     expect(new Date(form.at).getTime()).toBeGreaterThan(NOW.getTime());
   });
 
+  it('offers a drive that is not enrolled only the PSID revert, and starts on it', () => {
+    const lost: EraseSubject = { ...drive, methods: ['sed-psid-revert'] };
+    const form = { ...defaultForm(lost, NOW), reason: 'credentials lost' };
+    expect(form.method).toBe('sed-psid-revert');
+    expect(formProblem(lost, form, NOW)).toBeNull();
+    expect(formProblem(lost, { ...form, method: 'sed-revert' }, NOW)).toBe('Choose a method.');
+    expect(buildEraseRequest(lost, form)).toMatchObject({
+      method: 'sed-psid-revert',
+      targets: { kind: 'sed-drives', serials: ['S1'] },
+    });
+    expect(
+      formProblem(drive, { ...defaultForm(drive, NOW), method: 'sed-psid-revert', reason: 'lost' }, NOW),
+    ).toBeNull();
+  });
+
   it('says what keeps it from being sent', () => {
     const ok = { ...defaultForm(cartridge, NOW), reason: 'end of life' };
     expect(formProblem(cartridge, ok, NOW)).toBeNull();
@@ -88,18 +103,34 @@ describe('the retire form', () => {
 });
 
 describe('useEraseRequest', () => {
-  it('sends the request and then shows it awaiting approval until closed', async () => {
+  it('reads the erase approval policy as the dialog opens, sends the request and then shows it awaiting approval until closed', async () => {
     const answer = deferred<Response>();
-    const calls = stubFetch(() => answer.promise);
+    const policy = {
+      action: 'erase.schedule',
+      label: 'Crypto-erase at retirement',
+      approvers: 2,
+      expiryHours: 24,
+      updatedBy: 'ada',
+      updatedAt: '2026-12-01T00:00:00.000Z',
+      eligibleApprovers: 3,
+    };
+    const calls = stubFetch((call) =>
+      call.url === '/api/approval-policies' ? json(200, { policies: [policy] }) : answer.promise,
+    );
     const scope = effectScope();
     const flow = scope.run(() => useEraseRequest())!;
+    expect(flow.policy.value).toBeNull();
     flow.ask(cartridge);
+    await vi.waitFor(() => expect(flow.policy.value).toMatchObject({ approvers: 2, expiryHours: 24 }));
     const sent = flow.submit({ ...defaultForm(cartridge), reason: 'end of life' });
     expect(flow.busy.value).toBe(true);
     flow.close(); // ignored while it runs
     answer.resolve(json(201, eraseRequest('r1')));
     await sent;
-    expect(calls[0]).toMatchObject({ method: 'POST', url: '/api/erase/requests' });
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'GET /api/approval-policies',
+      'POST /api/erase/requests',
+    ]);
     expect(flow.created.value?.state).toBe('pending-approval');
     expect(flow.subject.value).toEqual(cartridge);
     flow.close();
@@ -108,7 +139,11 @@ describe('useEraseRequest', () => {
   });
 
   it('keeps the dialog open with the server’s refusal', async () => {
-    stubFetch(() => apiError(400, 'VALIDATION_FAILED', 'The time 2026-12-01T00:00:00Z has passed'));
+    stubFetch((call) =>
+      call.method === 'GET'
+        ? json(200, { policies: [] })
+        : apiError(400, 'VALIDATION_FAILED', 'The time 2026-12-01T00:00:00Z has passed'),
+    );
     const scope = effectScope();
     const flow = scope.run(() => useEraseRequest())!;
     flow.ask(cartridge);

@@ -1,8 +1,11 @@
-import { onScopeDispose, shallowRef, type ShallowRef } from 'vue';
+import { computed, onScopeDispose, shallowRef, type ComputedRef, type ShallowRef } from 'vue';
 import type { z } from 'zod';
+import type { ApprovalPolicy } from '../../../shared/schemas/approvals.ts';
 import type { EraseMethod, EraseRequest, EraseTargetsSchema } from '../../../shared/schemas/erase.ts';
 import { ApiError, errorMessage } from '../api/http.ts';
+import { ERASE_APPROVAL_ACTION } from '../components/erase/labels.ts';
 import { cronProblem, localTimeZone } from '../components/erase/schedule.ts';
+import { useApprovalPolicyStore } from '../stores/approval-policy.ts';
 import { useEraseStore, type EraseRequestBody } from '../stores/erase.ts';
 import type { ConfirmError } from './useConfirmDestructive.ts';
 
@@ -18,6 +21,13 @@ export interface EraseSubject {
   targets: EraseTargets;
   /** SED: the drive's locking ranges, offered for a range re-key. @default [0] */
   ranges?: readonly number[];
+  /**
+   * The methods that fit these targets, first the default (a drive that is not enrolled: only
+   * the PSID revert). @default METHODS[media]
+   */
+  methods?: readonly EraseMethod[];
+  /** Why only some methods are offered, for the dialog. @default undefined */
+  methodsNote?: string;
 }
 
 export type ScheduleKind = 'now' | 'at' | 'window';
@@ -39,9 +49,13 @@ export interface EraseForm {
 }
 
 export const METHODS: Record<EraseSubject['media'], readonly EraseMethod[]> = {
-  sed: ['sed-revert', 'sed-range-rekey'],
+  sed: ['sed-revert', 'sed-range-rekey', 'sed-psid-revert'],
   tape: ['tape-shred'],
 };
+
+/** The methods offered for `subject`, the default first. */
+export const methodsOf = (subject: EraseSubject): readonly EraseMethod[] =>
+  subject.methods ?? METHODS[subject.media];
 
 /** The usual maintenance window: Saturday 02:00. */
 export const DEFAULT_WINDOW_CRON = '0 2 * * SAT';
@@ -56,7 +70,7 @@ export function defaultForm(subject: EraseSubject, now: Date = new Date()): Eras
   const inAnHour = new Date(now.getTime() + 3_600_000);
   inAnHour.setMinutes(0, 0, 0);
   return {
-    method: METHODS[subject.media][0]!,
+    method: methodsOf(subject)[0]!,
     range: subject.ranges?.[0] ?? 0,
     from: t.kind === 'cartridge-range' ? t.from : '',
     to: t.kind === 'cartridge-range' ? t.to : '',
@@ -72,7 +86,7 @@ const BARCODE = /^[A-Z0-9]{6}(L[1-9A-Z]|M8)?$/;
 
 /** What keeps the form from being sent, in words, or null when it may be sent. */
 export function formProblem(subject: EraseSubject, form: EraseForm, now: Date = new Date()): string | null {
-  if (!METHODS[subject.media].includes(form.method)) return 'Choose a method.';
+  if (!methodsOf(subject).includes(form.method)) return 'Choose a method.';
   if (subject.targets.kind === 'cartridge-range') {
     const [from, to] = [form.from.trim().toUpperCase(), form.to.trim().toUpperCase()];
     if (!BARCODE.test(from) || !BARCODE.test(to)) return 'Give the range as two barcodes, e.g. A00001L9.';
@@ -120,6 +134,8 @@ export interface UseEraseRequestReturn {
   error: ShallowRef<ConfirmError | null>;
   /** The request as the server created it: the dialog shows that it awaits approval. */
   created: ShallowRef<EraseRequest | null>;
+  /** The approval policy an erase request falls under (read when the dialog opens), or null. */
+  policy: ComputedRef<ApprovalPolicy | null>;
   ask: (subject: EraseSubject) => void;
   submit: (form: EraseForm) => Promise<void>;
   close: () => void;
@@ -132,6 +148,8 @@ export interface UseEraseRequestReturn {
  */
 export function useEraseRequest(): UseEraseRequestReturn {
   const store = useEraseStore();
+  const policies = useApprovalPolicyStore();
+  const policy = computed(() => policies.byAction.get(ERASE_APPROVAL_ACTION) ?? null);
   const subject = shallowRef<EraseSubject | null>(null);
   const busy = shallowRef(false);
   const error = shallowRef<ConfirmError | null>(null);
@@ -143,6 +161,8 @@ export function useEraseRequest(): UseEraseRequestReturn {
     subject.value = next;
     created.value = null;
     error.value = null;
+    // The policy may have changed since the page was opened: read it again for the dialog.
+    void policies.hydrate();
   }
 
   async function submit(form: EraseForm): Promise<void> {
@@ -177,5 +197,5 @@ export function useEraseRequest(): UseEraseRequestReturn {
     subject.value = null;
   });
 
-  return { subject, busy, error, created, ask, submit, close };
+  return { subject, busy, error, created, policy, ask, submit, close };
 }

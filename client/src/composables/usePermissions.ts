@@ -27,6 +27,10 @@ export const PERMISSIONS = {
   'erase.request': ['admin', 'security-officer', 'operator'],
   /** Cancel anyone's erase request before it completes. */
   'erase.cancelAny': ['admin', 'security-officer'],
+  /** Type a drive's PSID at the drive when an approved PSID revert is due. */
+  'erase.psid': ['admin', 'security-officer', 'operator'],
+  /** Set approval policy (approvers, expiry per action); everyone reads it. */
+  'approvals.policy': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

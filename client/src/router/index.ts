@@ -48,7 +48,14 @@ export function createAppRouter(
   session: SessionStore,
   history: RouterHistory = createWebHistory('/'),
 ): Router {
-  const router = createRouter({ history, routes, linkActiveClass: 'is-active' });
+  const router = createRouter({
+    history,
+    routes,
+    linkActiveClass: 'is-active',
+    // A link to a section (`/settings#approval-policy`) scrolls to it; other navigations keep
+    // the position as before.
+    scrollBehavior: (to) => (to.hash ? { el: to.hash } : undefined),
+  });
   installGuards(router, session);
   return router;
 }

@@ -72,4 +72,21 @@ describe('approvals store', () => {
     await vi.waitFor(() => expect(approvals.loaded).toBe(true));
     expect(approvals.pending.map((a) => a.id)).toEqual(['a1']);
   });
+
+  it('keeps a request with one of two approvals pending, with the vote, and passes on a second vote’s refusal', async () => {
+    const vote = { approver: 'sam', votedAt: '2026-01-01T01:00:00.000Z', note: 'checked' };
+    handler = (call) => {
+      if (!call.url.endsWith('/approve'))
+        return json(200, { approvals: [approval('a1', { requiredApprovers: 2, votes: [vote] })] });
+      return calls.filter((c) => c.url.endsWith('/approve')).length === 1
+        ? json(200, approval('a1', { requiredApprovers: 2, votes: [vote] }))
+        : apiError(409, 'APPROVAL_ALREADY_GIVEN', 'You approved this already; it needs 1 more approver(s)');
+    };
+    const approvals = useApprovalsStore();
+    const after = await approvals.approve('a1', 'checked');
+    expect(after).toMatchObject({ state: 'pending', requiredApprovers: 2, votes: [vote] });
+    expect(approvals.pending.map((a) => a.id)).toEqual(['a1']);
+    expect(approvals.byId.get('a1')?.votes).toEqual([vote]);
+    await expect(approvals.approve('a1', 'again')).rejects.toMatchObject({ code: 'APPROVAL_ALREADY_GIVEN' });
+  });
 });

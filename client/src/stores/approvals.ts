@@ -8,7 +8,8 @@ function newestFirst(a: Approval, b: Approval): number {
 }
 
 /**
- * Dual-control requests (destroy a KEK or a secret): one person asks, a second approves.
+ * Dual-control requests (destroy a KEK or a secret, break-glass, crypto-erase): one person asks,
+ * as many others as the action's policy names approve (`requiredApprovers`, `votes`).
  * Live: the page joins the `approvals` room and calls `hydrate` for every `approval:updated`
  * (the API has no single-approval read); overlapping refreshes are coalesced.
  */
@@ -20,6 +21,7 @@ export const useApprovalsStore = defineStore('approvals', () => {
 
   const pending = computed(() => approvals.value.filter((a) => a.state === 'pending'));
   const decided = computed(() => approvals.value.filter((a) => a.state !== 'pending'));
+  const byId = computed(() => new Map(approvals.value.map((a) => [a.id, a])));
 
   function track(approval: Approval): void {
     approvals.value = [...approvals.value.filter((a) => a.id !== approval.id), approval].sort(newestFirst);
@@ -54,7 +56,11 @@ export const useApprovalsStore = defineStore('approvals', () => {
     return inFlight;
   }
 
-  /** Approving runs the action at once; the server refuses the person who asked. */
+  /**
+   * One approver's yes: the vote that completes the request runs the action (an erase is
+   * scheduled); before that the request stays pending with one more vote. The server refuses
+   * the person who asked (APPROVAL_SELF) and a second vote by the same person (APPROVAL_ALREADY_GIVEN).
+   */
   async function approve(id: string, note: string): Promise<Approval> {
     try {
       const approval = await api.call('approvals.approve', { params: { id }, body: { note } });
@@ -80,5 +86,18 @@ export const useApprovalsStore = defineStore('approvals', () => {
     error.value = null;
   }
 
-  return { approvals, pending, decided, loading, loaded, error, hydrate, track, approve, deny, dehydrate };
+  return {
+    approvals,
+    pending,
+    decided,
+    byId,
+    loading,
+    loaded,
+    error,
+    hydrate,
+    track,
+    approve,
+    deny,
+    dehydrate,
+  };
 });

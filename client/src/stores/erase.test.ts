@@ -159,4 +159,52 @@ describe('erase store', () => {
     expect(lists()).toBe(1);
     expect([store.requests.length, store.loaded]).toEqual([0, false]);
   });
+
+  it('sends a PSID once, shows the erased item, and keeps the PSID nowhere', async () => {
+    vi.useFakeTimers();
+    const PSID = 'ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ01-2345';
+    const psidDetail = {
+      ...detailOf('r1', { method: 'sed-psid-revert', state: 'scheduled', jobId: null }),
+      items: [
+        { ...detailOf('r1').items[0]!, identity: 'S1', state: 'pending', result: null, certificateId: null },
+      ],
+    };
+    const erased = {
+      ...psidDetail.items[0]!,
+      state: 'erased',
+      result: 'verified: factory state',
+      certificateId: 'c9',
+    };
+    let wrong = true;
+    handler = (call) => {
+      if (call.url.endsWith('/psid-revert'))
+        return wrong
+          ? apiError(502, 'SED_AUTH_FAILED', 'S1 did not accept the PSID; nothing was erased')
+          : json(200, erased);
+      return call.url === '/api/erase/requests'
+        ? json(200, { requests: [psidDetail] })
+        : json(200, psidDetail);
+    };
+    const store = useEraseStore();
+    await store.open('r1');
+    await expect(store.psidRevert('r1', 'i1', PSID)).rejects.toMatchObject({
+      code: 'SED_AUTH_FAILED',
+      message: 'S1 did not accept the PSID; nothing was erased',
+    });
+    expect(store.detail?.items[0]?.state).toBe('pending');
+    wrong = false;
+    await expect(store.psidRevert('r1', 'i1', PSID)).resolves.toMatchObject({ certificateId: 'c9' });
+    const sent = calls.filter((c) => c.url.endsWith('/psid-revert'));
+    expect(sent.map((c) => [c.method, c.url, c.body])).toEqual([
+      ['POST', '/api/erase/requests/r1/items/i1/psid-revert', { psid: PSID }],
+      ['POST', '/api/erase/requests/r1/items/i1/psid-revert', { psid: PSID }],
+    ]);
+    expect(store.detail?.items[0]).toMatchObject({ state: 'erased', certificateId: 'c9' });
+    // Both answers make the page read the request again (its state moves with the item).
+    await vi.advanceTimersByTimeAsync(ERASE_REFRESH_INTERVAL_MS);
+    expect(lists()).toBeGreaterThanOrEqual(1);
+    const state = JSON.stringify({ requests: store.requests, detail: store.detail, error: store.error });
+    expect(state).not.toContain(PSID);
+    expect(state).not.toContain(PSID.replace(/-/g, ''));
+  });
 });

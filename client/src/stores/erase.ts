@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
 import type { z } from 'zod';
-import type { CreateEraseRequestSchema, EraseRequest } from '../../../shared/schemas/erase.ts';
+import type { CreateEraseRequestSchema, EraseItem, EraseRequest } from '../../../shared/schemas/erase.ts';
 import type { JobProgressEvent } from '../../../shared/socket/events.ts';
 import { api, errorMessage, type CallResult } from '../api/http.ts';
 import { ERASE_JOB } from '../components/erase/labels.ts';
@@ -26,8 +26,9 @@ function byCreated(a: EraseRequest, b: EraseRequest): number {
 /**
  * Retirement (crypto-erase) requests: the list for the Erase page, the one open in its detail
  * panel (items, results, certificates), and the live progress of their jobs. Live: the page
- * feeds `approval:updated` and `job:progress` to `refreshSoon`/`applyProgress`, which read
- * the list (and the open request) again at most once a second.
+ * feeds `approval:updated`, `erase:updated` (a PSID revert) and `job:progress` to
+ * `refreshSoon`/`applyProgress`, which read the list (and the open request) again at most
+ * once a second.
  */
 export const useEraseStore = defineStore('erase', () => {
   const requests = shallowRef<readonly EraseRequest[]>([]);
@@ -141,6 +142,24 @@ export const useEraseStore = defineStore('erase', () => {
     return cancelled;
   }
 
+  /**
+   * PSID revert of one item of a due request: the PSID goes to the console in this one call and
+   * is kept nowhere (not in this store, the URL or a log). Resolves with the item as it ended
+   * (erased with its certificate); a refusal (SED_AUTH_FAILED for a PSID the drive did not
+   * accept: nothing erased) is thrown. Either way the request is read again.
+   */
+  async function psidRevert(requestId: string, itemId: string, psid: string): Promise<EraseItem> {
+    try {
+      const item = await api.call('erase.psidRevert', { params: { id: requestId, itemId }, body: { psid } });
+      const open = detail.value;
+      if (open?.id === requestId)
+        detail.value = { ...open, items: open.items.map((i) => (i.id === item.id ? item : i)) };
+      return item;
+    } finally {
+      refreshSoon();
+    }
+  }
+
   function dehydrate(): void {
     clearTimeout(timer);
     timer = undefined;
@@ -170,6 +189,7 @@ export const useEraseStore = defineStore('erase', () => {
     close,
     create,
     cancel,
+    psidRevert,
     track,
     dehydrate,
   };

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, onScopeDispose, shallowRef } from 'vue';
 import type { SessionInfo } from '../../../shared/schemas/auth.ts';
 import { api, isApiError, setCsrfTokenSource } from '../api/http.ts';
+import { useApprovalPolicyStore } from './approval-policy.ts';
 import { useApprovalsStore } from './approvals.ts';
 import { useCartridgesStore } from './cartridges.ts';
 import { useCertificatesStore } from './certificates.ts';
@@ -55,6 +56,7 @@ export const useSessionStore = defineStore('session', () => {
     notice.value = message;
     useAuditStore().dehydrate();
     useApprovalsStore().dehydrate();
+    useApprovalPolicyStore().dehydrate();
     useCartridgesStore().dehydrate();
     useCertificatesStore().dehydrate();
     useDriveDetailStore().dehydrate();

@@ -39,9 +39,17 @@ interface Deps {
 export class EraseRequestsService {
   constructor(private readonly d: Deps) {
     d.approvals.registerExecutor(ERASE_APPROVAL_ACTION, (approval, ctx) => this.schedule(approval, ctx));
+    // Every change of an erase approval (a vote, approval, denial, expiry) is pushed as an erase
+    // change too: requesters follow it on the Erase schedule without joining the approvals room.
     d.events.on('approval:changed', ({ id, state, action }) => {
-      if (action !== ERASE_APPROVAL_ACTION || !['denied', 'cancelled', 'expired'].includes(state)) return;
-      void this.closeUnapproved(id, state === 'denied' ? 'denied' : 'cancelled').catch(() => undefined);
+      if (action !== ERASE_APPROVAL_ACTION) return;
+      const closing = ['denied', 'cancelled', 'expired'].includes(state)
+        ? this.closeUnapproved(id, state === 'denied' ? 'denied' : 'cancelled')
+        : Promise.resolve();
+      void closing
+        .then(() => this.d.store.erase.findByApproval(id))
+        .then((r) => r && this.d.events.emit('erase:changed', { id: r.id }))
+        .catch(() => undefined);
     });
   }
 

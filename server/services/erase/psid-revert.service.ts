@@ -100,6 +100,8 @@ export class PsidRevertService {
     } catch (err) {
       // The drive refused (wrong PSID, locked out, busy, gone): nothing was erased.
       await this.d.store.erase.claimItem(item.id, 'erasing', 'pending', this.d.clock.now().toISOString());
+      const items = await this.d.store.erase.items(request.id);
+      if (items.every((i) => i.state === 'pending')) await setRequestState(this.d, request.id, 'scheduled');
       await this.audit(request, item, ctx, 'failure', err instanceof AppError ? err.code : 'INTERNAL_ERROR');
       this.changed(request.id);
       throw err instanceof AppError && err.code === 'SED_AUTH_FAILED'

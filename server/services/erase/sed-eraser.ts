@@ -38,6 +38,15 @@ export class SedEraser implements ItemEraser {
         `${drive.host}:${drive.devicePath} now holds ${seen.serial}, not the approved ${drive.serial}; nothing was erased`,
       );
     }
+    // A revert crypto-erases only a drive whose Locking SP is active: with locking never
+    // activated, RevertTPer keeps the global range's data (reference §5.4), and the factory
+    // state a verification looks for was already there. Refuse rather than certify that.
+    if (request.method !== 'sed-range-rekey' && !seen.status.lockingEnabled) {
+      throw new AppError(
+        'SED_NOT_SUPPORTED',
+        `The Locking SP of ${drive.serial} is not active: a revert would leave its data readable, so nothing was erased. Sanitize it by other means (block erase, or destroy the medium)`,
+      );
+    }
   }
 
   async erase(item: EraseItemRecord, request: EraseRequestRecord, ctx: EraseCtx): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jobPercent } from '../jobs/labels.ts';
-import { formatAge, formatSpan, formatTimeSameDay } from './format.ts';
+import { formatAge, formatDateTimeZone, formatSpan, formatTimeSameDay } from './format.ts';
 
 describe('formatting', () => {
   it.each([
@@ -22,6 +22,13 @@ describe('formatting', () => {
     expect(formatTimeSameDay('2026-01-01T10:00:05', '2026-01-01T09:00:00')).toBe('10:00:05');
     expect(formatTimeSameDay('2026-01-02T10:00:05', '2026-01-01T09:00:00')).toBe('2026-01-02 10:00');
     expect(formatTimeSameDay(null, '2026-01-01T09:00:00')).toBe('—');
+  });
+
+  it('names the zone of a time that sits next to a schedule', () => {
+    expect(formatDateTimeZone('2026-12-05T01:00:00.000Z', 'Europe/Berlin')).toBe('2026-12-05 02:00 CET');
+    expect(formatDateTimeZone('2026-07-04T23:30:00.000Z', 'UTC')).toBe('2026-07-04 23:30 UTC');
+    expect(formatDateTimeZone('2026-07-04T23:30:00.000Z')).toMatch(/^2026-07-0[45] \d\d:\d\d \S+$/);
+    expect(formatDateTimeZone(null)).toBe('—');
   });
 
   it('reads a finished job with nothing to do as complete', () => {

@@ -23,6 +23,29 @@ export function formatDateTime(iso: string | null): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/**
+ * Local (or `timeZone`) time with the zone's abbreviation, `2026-11-23 07:12 CET`: for times that
+ * sit next to a schedule, which always names its zone. A dash for null.
+ */
+export function formatDateTimeZone(iso: string | null, timeZone?: string): string {
+  if (iso === null) return '—';
+  const d = parse(iso);
+  if (!d) return iso;
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    ...(timeZone && { timeZone }),
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(d);
+  const part = (type: Intl.DateTimeFormatPartTypes): string =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} ${part('timeZoneName')}`;
+}
+
 /** A span of milliseconds as `45 s`, `12 min`, `5 h`, `3 d`, `2 y`. */
 export function formatSpan(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

@@ -28,7 +28,7 @@ export const METHOD_DETAIL: Record<EraseMethod, string> = {
   'sed-revert':
     'TCG Opal revert with the escrowed SID: the drive returns to factory state and its media key is replaced, so everything on it becomes unreadable.',
   'sed-psid-revert':
-    'TCG Opal revert with the PSID printed on the drive label, for a drive whose credentials are lost: factory state, every media key replaced. When it is due, an operator at the drive types the PSID; it is never stored.',
+    'TCG Opal revert with the PSID printed on the drive label, for a drive whose credentials are lost or were never escrowed: factory state, every media key replaced. Once approved and due, an operator at the drive types the PSID from the label on the Erase schedule; it is never stored.',
   'sed-range-rekey':
     'A new media key for one locking range: the data in that range becomes unreadable, the rest of the drive is untouched.',
   'tape-shred':

@@ -1,7 +1,7 @@
 // When an erase runs, in words. Pure functions over the shared schedule shape; croner computes
 // the next maintenance window the same way the server does (server/services/erase/erase-schedule.ts).
 import { Cron } from 'croner';
-import type { EraseSchedule } from '../../../../shared/schemas/erase.ts';
+import type { EraseRequest, EraseSchedule } from '../../../../shared/schemas/erase.ts';
 
 type WindowSchedule = Extract<EraseSchedule, { kind: 'window' }>;
 
@@ -69,4 +69,48 @@ export function describeSchedule(
   const next = runAt ? new Date(runAt) : nextWindow(schedule, now);
   const window = `${schedule.cron} ${schedule.timeZone}`;
   return next ? `next window ${window} → ${formatInZone(next, schedule.timeZone)}` : `window ${window}`;
+}
+
+/** The zone a request's times read in: its window's zone, else the browser's. */
+export function scheduleZone(schedule: EraseSchedule): string {
+  return schedule.kind === 'window' ? schedule.timeZone : localTimeZone();
+}
+
+/** What was asked for, without a computed time: `window 0 2 * * SAT Europe/Berlin`. */
+function scheduleSpec(schedule: EraseSchedule): string {
+  if (schedule.kind === 'now') return 'now, once approved';
+  if (schedule.kind === 'at') return `at ${formatInZone(schedule.at)}`;
+  return `window ${schedule.cron} ${schedule.timeZone}`;
+}
+
+/**
+ * When a request runs, or ran, in words that fit its state: upcoming ones as
+ * `describeSchedule` puts it; due ones `due …`; completed `ran at …` (when it finished); failed
+ * and cancelled `was due …`; ones that ended before approval `…; never ran`. A window request
+ * keeps its window in brackets, and its times read in the window's zone.
+ */
+export function describeWhen(
+  r: Pick<EraseRequest, 'schedule' | 'runAt' | 'state' | 'updatedAt' | 'method'>,
+  now: Date = new Date(),
+): string {
+  const zone = scheduleZone(r.schedule);
+  const window = r.schedule.kind === 'window' ? ` (window ${r.schedule.cron} ${r.schedule.timeZone})` : '';
+  if (r.state === 'pending-approval') return describeSchedule(r.schedule, null, now);
+  if (r.runAt === null) return `${scheduleSpec(r.schedule)}; never ran`;
+  const due = formatInZone(r.runAt, zone);
+  const open = r.state === 'scheduled' || r.state === 'running';
+  if (open && new Date(r.runAt).getTime() > now.getTime()) return describeSchedule(r.schedule, r.runAt, now);
+  // A PSID revert stays open until each drive's PSID is typed (a refused one leaves it running).
+  if (open && r.method === 'sed-psid-revert')
+    return `due since ${due}${window}: waiting for the PSID at the drive`;
+  switch (r.state) {
+    case 'scheduled':
+      return `due ${due}${window}`;
+    case 'running':
+      return `due ${due}${window}, running`;
+    case 'completed':
+      return `ran at ${formatInZone(r.updatedAt, zone)}${window}`;
+    default:
+      return `was due ${due}${window}`;
+  }
 }

@@ -1,5 +1,7 @@
+import type { EraseRequest } from '../../../../shared/schemas/erase.ts';
 import type { Job } from '../../../../shared/schemas/jobs.ts';
 import type { BadgeTone } from '../common/StatusBadge.vue';
+import { requestTitle } from '../erase/labels.ts';
 
 export const JOB_STATE_TONE: Record<Job['state'], BadgeTone> = {
   queued: 'neutral',
@@ -23,11 +25,28 @@ export function jobKindLabel(kind: string): string {
   return KIND_LABELS[kind] ?? kind;
 }
 
-/** What a job works on, from its params (`domain sed-fleet`), or an empty string. */
-export function jobSubject(job: Job): string {
-  const { domainId, librarySerial } = job.params;
+/** The end of an id: UUIDv7s share their first characters within a day, their last ones differ. */
+export function idTail(id: string): string {
+  return id.length > 12 ? `…${id.slice(-8)}` : id;
+}
+
+/** Erase requests by id, as much of them as a job's subject needs. */
+export type EraseRequestsById = ReadonlyMap<string, Pick<EraseRequest, 'method' | 'range' | 'itemCount'>>;
+
+/**
+ * What a job works on, from its params, or an empty string: `domain sed-fleet`,
+ * `library L1`; an erase job by its request (`Crypto-shred · 3 cartridges`) when the request is
+ * known, else `erase request …9f1c2a3b`.
+ */
+export function jobSubject(job: Job, eraseRequests?: EraseRequestsById): string {
+  const { domainId, librarySerial, eraseRequestId } = job.params;
   if (typeof domainId === 'string') return `domain ${domainId}`;
-  return typeof librarySerial === 'string' ? `library ${librarySerial}` : '';
+  if (typeof librarySerial === 'string') return `library ${librarySerial}`;
+  if (typeof eraseRequestId === 'string') {
+    const request = eraseRequests?.get(eraseRequestId);
+    return request ? requestTitle(request) : `erase request ${idTail(eraseRequestId)}`;
+  }
+  return '';
 }
 
 /**
