@@ -54,6 +54,7 @@ beforeAll(async () => {
   sed = new MemorySed();
   sed.addDrive('/dev/sda', 'S4EVNX0R200001');
   sed.addDrive('/dev/sdb', 'S4EVNX0R200002');
+  sed.addDrive('/dev/sdc', 'S4EVNX0R200003');
   t = await buildTestApp({ sed });
   await t.createUser('olivia', 'operator');
   await t.createUser('sam', 'security-officer');
@@ -62,6 +63,7 @@ beforeAll(async () => {
   await post(olivia, '/api/sed-drives/discovery').expect(200);
   await enroll('S4EVNX0R200001');
   await enroll('S4EVNX0R200002');
+  await enroll('S4EVNX0R200003');
 });
 afterAll(async () => {
   await t.close();
@@ -122,5 +124,30 @@ describe('Opal revert at retirement', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0]).toMatchObject({ path: 'S4EVNX0R200001' });
+  });
+
+  it('refuses an approval that no longer matches the items it was given for, and erases nothing', async () => {
+    const res = await post(olivia, '/api/erase/requests', {
+      method: 'sed-revert',
+      targets: { kind: 'sed-drives', serials: ['S4EVNX0R200003'] },
+      schedule: { kind: 'at', at: new Date(Date.now() + 1500).toISOString() },
+      reason: 'binding test',
+    }).expect(201);
+    await post(sam, `/api/approvals/${res.body.approvalId}/approve`, { note: 'ok' }).expect(200);
+    // Someone with database access points the approved item at another drive.
+    await t.store.kysely
+      .updateTable('erase_items')
+      .set({ identity: 'S4EVNX0R200001' })
+      .where('request_id', '=', res.body.id)
+      .execute();
+    const r = await finished(res.body.id);
+    expect(r.state).toBe('failed');
+    expect(r.items[0].state).toBe('pending');
+    const [refused] = await t.store.audit.list({ limit: 1, action: 'erase.refused' });
+    expect(refused?.details).toMatchObject({
+      reason: 'the approval was given for other devices or another method',
+    });
+    expect(sed.generations.get('/dev/sdc')).toBeUndefined();
+    expect((await t.store.sedDrives.findBySerial('S4EVNX0R200003'))?.state).toBe('enrolled');
   });
 });
