@@ -146,19 +146,15 @@ export class PsidRevertService {
       actor.user.username,
     );
     await this.audit(request, item, ctx, outcome.state === 'erased' ? 'success' : 'failure', outcome.result);
-    const left = (await this.d.store.erase.items(request.id)).filter(
-      (i) => i.state === 'pending' || i.state === 'erasing',
-    );
-    if (left.length === 0) {
-      const all = await this.d.store.erase.items(request.id);
+    const items = await this.d.store.erase.items(request.id);
+    if (items.every((i) => i.state !== 'pending' && i.state !== 'erasing'))
       await setRequestState(
         this.d,
         request.id,
-        all.every((i) => i.state === 'erased') ? 'completed' : 'failed',
+        items.every((i) => i.state === 'erased') ? 'completed' : 'failed',
       );
-    }
     this.changed(request.id);
-    const updated = (await this.d.store.erase.items(request.id)).find((i) => i.id === item.id);
+    const updated = items.find((i) => i.id === item.id);
     if (!updated) throw new Error(`erase item ${item.id} vanished`);
     return updated;
   }

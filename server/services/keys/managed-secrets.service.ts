@@ -273,22 +273,7 @@ export class ManagedSecretsService {
           'KEY_STATE_INVALID',
           `A ${secret.state} secret must be deactivated before it is destroyed`,
         );
-      tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId: secret.domainId }));
-      const now = this.d.clock.now().toISOString();
-      await tx.secrets.updateState(id, {
-        state: 'destroyed',
-        wrapped: null,
-        stateChangedAt: now,
-        destroyedAt: now,
-      });
-      await this.d.audit.record(tx, {
-        actor: ctx.actor,
-        action: 'secret.destroy',
-        target: `secret:${id}`,
-        outcome: 'success',
-        requestId: ctx.requestId,
-        details: { from: secret.state, approvalId: ctx.approvalId, kcv: secret.kcv },
-      });
+      await this.#markDestroyed(tx, secret, ctx, 'secret.destroy', { approvalId: ctx.approvalId });
     });
   }
 
@@ -306,22 +291,33 @@ export class ManagedSecretsService {
           'KEY_STATE_INVALID',
           `Only a pre-active secret can be discarded; this one is ${secret.state}`,
         );
-      tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId: secret.domainId }));
-      const now = this.d.clock.now().toISOString();
-      await tx.secrets.updateState(id, {
-        state: 'destroyed',
-        wrapped: null,
-        stateChangedAt: now,
-        destroyedAt: now,
-      });
-      await this.d.audit.record(tx, {
-        actor: ctx.actor,
-        action: 'secret.discard',
-        target: `secret:${id}`,
-        outcome: 'success',
-        requestId: ctx.requestId,
-        details: { from: secret.state, reason: ctx.reason, kcv: secret.kcv },
-      });
+      await this.#markDestroyed(tx, secret, ctx, 'secret.discard', { reason: ctx.reason });
+    });
+  }
+
+  /** The wrapped material gone for good, the metadata kept, audited (with the check value) in `tx`. */
+  async #markDestroyed(
+    tx: TxContext,
+    secret: ManagedSecretRecord,
+    ctx: { actor: string; requestId: string | null },
+    action: 'secret.destroy' | 'secret.discard',
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    tx.afterCommit(() => this.d.events.emit('keys:changed', { domainId: secret.domainId }));
+    const now = this.d.clock.now().toISOString();
+    await tx.secrets.updateState(secret.id, {
+      state: 'destroyed',
+      wrapped: null,
+      stateChangedAt: now,
+      destroyedAt: now,
+    });
+    await this.d.audit.record(tx, {
+      actor: ctx.actor,
+      action,
+      target: `secret:${secret.id}`,
+      outcome: 'success',
+      requestId: ctx.requestId,
+      details: { from: secret.state, ...details, kcv: secret.kcv },
     });
   }
 }
